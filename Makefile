@@ -1,0 +1,47 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export DO_NOT_TRACK := 1
+export RUNTIME__DLTHUB_TELEMETRY := false
+
+.PHONY: install demo test test-fast bench bench-synth bench-crawl bench-rq2 bench-rq3 report clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## the main job on the built-in offline demo: synthetic Hub -> emulator -> crawl -> dbt build -> report
+demo: $(STAMP)
+	$(BIN)/hubwh demo
+
+## every test (pytest suites, which include dbt builds and data tests)
+test: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not slow"
+
+## benchmarks (not tests): they print wall time, peak memory, requests, rows/s
+bench: bench-synth bench-crawl bench-rq2 bench-rq3
+
+bench-synth: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_synth
+
+bench-crawl: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_crawl
+
+bench-rq2: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_rq2
+
+bench-rq3: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_rq3
+
+clean:
+	rm -rf target logs build warehouse.duckdb .dlt/pipelines

@@ -1,0 +1,158 @@
+"""Read and write Hub snapshots: gzip JSON Lines, streamed (docs/snapshot-format.md)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from hubwh.errors import HubwhError
+
+FORMAT = "hubwh-snapshot/1"
+REPO_TYPES = ("model", "dataset", "space")
+REPO_FILES = {"model": "models.jsonl.gz", "dataset": "datasets.jsonl.gz", "space": "spaces.jsonl.gz"}
+COMMITS_FILE = "commits.jsonl.gz"
+DISCUSSIONS_FILE = "discussions.jsonl.gz"
+OUTCOMES_FILE = "outcomes.jsonl.gz"
+OUTCOMES = ("private", "gated", "deleted")
+
+
+def _dumps(value: Any) -> str:
+    # Compact and key-order preserving: records keep the Hub's own field order.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class _JsonlGzWriter:
+    def __init__(self, path: Path):
+        # mtime=0 and no file name in the gzip header: one seed gives byte-identical files.
+        raw = open(path, "wb")
+        self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+        self._raw = raw
+        self.count = 0
+
+    def write(self, value: Any) -> None:
+        self._gz.write((_dumps(value) + "\n").encode("utf-8"))
+        self.count += 1
+
+    def close(self) -> None:
+        self._gz.close()
+        self._raw.close()
+
+
+class SnapshotWriter:
+    """Write a snapshot folder record by record.
+
+    >>> with SnapshotWriter(out, source="synthetic", seed=1, created_at="2023-10-01T00:00:00Z") as w:
+    ...     w.add_repo("model", {"_id": "...", "id": "org/m", ...})
+    ...     w.add_commits("model", "org/m", [...])
+    """
+
+    def __init__(self, path: str | Path, *, source: str, seed: int | None = None,
+                 created_at: str, params: dict | None = None, generator: str | None = None):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        from hubwh import __version__
+
+        self.manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "source": source,
+            "generator": generator or f"hubwh {__version__}",
+            "seed": seed,
+            "created_at": created_at,
+            "params": params or {},
+        }
+        self._writers: dict[str, _JsonlGzWriter] = {}
+
+    def _writer(self, name: str) -> _JsonlGzWriter:
+        if name not in self._writers:
+            self._writers[name] = _JsonlGzWriter(self.path / name)
+        return self._writers[name]
+
+    def add_repo(self, repo_type: str, record: dict) -> None:
+        if "id" not in record:
+            raise HubwhError(f"a {repo_type} record has no 'id': {str(record)[:200]}")
+        self._writer(REPO_FILES[repo_type]).write(record)
+
+    def add_commits(self, repo_type: str, repo_id: str, commits: list[dict]) -> None:
+        self._writer(COMMITS_FILE).write({"repo_type": repo_type, "repo_id": repo_id, "commits": commits})
+
+    def add_discussions(self, repo_type: str, repo_id: str, discussions: list[dict]) -> None:
+        self._writer(DISCUSSIONS_FILE).write(
+            {"repo_type": repo_type, "repo_id": repo_id, "discussions": discussions})
+
+    def add_outcome(self, repo_type: str, repo_id: str, outcome: str) -> None:
+        if outcome not in OUTCOMES:
+            raise HubwhError(f"unknown outcome {outcome!r} (expected one of {OUTCOMES})")
+        self._writer(OUTCOMES_FILE).write({"repo_type": repo_type, "repo_id": repo_id, "outcome": outcome})
+
+    def close(self) -> None:
+        # The three repo lists always exist, even when empty.
+        for name in REPO_FILES.values():
+            self._writer(name)
+        counts = {}
+        for name, writer in sorted(self._writers.items()):
+            writer.close()
+            counts[name.removesuffix(".jsonl.gz")] = writer.count
+        self.manifest["counts"] = counts
+        (self.path / "manifest.json").write_text(json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
+
+    def __enter__(self) -> "SnapshotWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def iter_jsonl_gz(path: Path) -> Iterator[Any]:
+    """Yield the JSON values of a gzip JSON Lines file; a bad line names file and line."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise HubwhError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+
+
+class Snapshot:
+    """A snapshot folder, read lazily: every iterator streams its file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        manifest = self.path / "manifest.json"
+        if not manifest.is_file():
+            raise HubwhError(f"{self.path} is not a Hub snapshot (no manifest.json)")
+        self.manifest: dict[str, Any] = json.loads(manifest.read_text())
+        if self.manifest.get("format") != FORMAT:
+            raise HubwhError(f"{self.path}: unsupported snapshot format {self.manifest.get('format')!r}")
+
+    def _iter(self, name: str) -> Iterator[Any]:
+        path = self.path / name
+        if path.is_file():
+            yield from iter_jsonl_gz(path)
+
+    def iter_repos(self, repo_type: str) -> Iterator[dict]:
+        """Repo records of one type, in file order."""
+        return self._iter(REPO_FILES[repo_type])
+
+    def iter_commits(self) -> Iterator[tuple[str, str, list[dict]]]:
+        """(repo_type, repo_id, commit items newest first) per repo."""
+        for row in self._iter(COMMITS_FILE):
+            yield row["repo_type"], row["repo_id"], row["commits"]
+
+    def iter_discussions(self) -> Iterator[tuple[str, str, list[dict]]]:
+        """(repo_type, repo_id, discussion items newest first) per repo."""
+        for row in self._iter(DISCUSSIONS_FILE):
+            yield row["repo_type"], row["repo_id"], row["discussions"]
+
+    def iter_outcomes(self) -> Iterator[tuple[str, str, str]]:
+        """(repo_type, repo_id, outcome) per repo with a forced outcome."""
+        for row in self._iter(OUTCOMES_FILE):
+            yield row["repo_type"], row["repo_id"], row["outcome"]
+
+    def count(self, name: str) -> int:
+        """Record count from the manifest ('models', 'commits', ...)."""
+        return int(self.manifest.get("counts", {}).get(name, 0))

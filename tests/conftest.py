@@ -1,0 +1,68 @@
+"""Shared fixtures: one small synthetic Hub, served by the emulator, crawled into
+a real DuckDB file by the real extractor and built by real dbt, once per test
+session (tests that need something else build their own)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hubwh.demo import DEMO_SEED, DEMO_SIZES
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT_ROOT.parent / "shared"
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test when it is absent (a user's clone)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared is only beside the project in the workplace)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def synth_snapshot(tmp_path_factory) -> Path:
+    """A small synthetic Hub snapshot (fixed seed)."""
+    from hubwh.synth import generate
+
+    out = tmp_path_factory.mktemp("snapshot") / "hub"
+    generate(out, seed=DEMO_SEED, **DEMO_SIZES)  # the demo's synthetic Hub
+    return out
+
+
+@pytest.fixture(scope="session")
+def crawled_db(synth_snapshot, tmp_path_factory) -> Path:
+    """The snapshot served by the emulator and crawled (full scope) into a DuckDB file."""
+    from extract.pipeline import crawl
+    from hubwh.emulator import Emulator
+
+    db = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    with Emulator(synth_snapshot) as emu:
+        crawl(endpoint=emu.url, db_path=db, budget=None, progress=False,
+              pipelines_dir=db.parent / "pipelines")
+    return db
+
+
+@pytest.fixture(scope="session")
+def warehouse(crawled_db) -> Path:
+    """The crawled DuckDB file after a full `dbt build` (all models and data tests pass)."""
+    from hubwh.build import dbt_build
+
+    dbt_build(crawled_db, quiet=True)
+    return crawled_db
+
+
+@pytest.fixture()
+def duck(warehouse):
+    """A read-only DuckDB connection to the built warehouse."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    yield con
+    con.close()
