@@ -17,6 +17,8 @@ COMMITS_FILE = "commits.jsonl.gz"
 DISCUSSIONS_FILE = "discussions.jsonl.gz"
 OUTCOMES_FILE = "outcomes.jsonl.gz"
 OUTCOMES = ("private", "gated", "deleted")
+# Optional, not API-shaped: what a synthetic Hub planted (aliases, bots...), for tests.
+GROUND_TRUTH_FILE = "ground_truth.json.gz"
 
 
 def _dumps(value: Any) -> str:
@@ -53,6 +55,11 @@ class SnapshotWriter:
                  created_at: str, params: dict | None = None, generator: str | None = None):
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
+        # Writing over an earlier snapshot: drop its files first, so none of them
+        # (an outcomes file, a ground truth) lingers into the new one.
+        for name in (*REPO_FILES.values(), COMMITS_FILE, DISCUSSIONS_FILE, OUTCOMES_FILE, GROUND_TRUTH_FILE,
+                     "manifest.json"):
+            (self.path / name).unlink(missing_ok=True)
         from hubwh import __version__
 
         self.manifest: dict[str, Any] = {
@@ -86,6 +93,12 @@ class SnapshotWriter:
         if outcome not in OUTCOMES:
             raise HubwhError(f"unknown outcome {outcome!r} (expected one of {OUTCOMES})")
         self._writer(OUTCOMES_FILE).write({"repo_type": repo_type, "repo_id": repo_id, "outcome": outcome})
+
+    def add_ground_truth(self, truth: dict) -> None:
+        """Write ground_truth.json.gz (one JSON document; the emulator ignores it)."""
+        with open(self.path / GROUND_TRUTH_FILE, "wb") as raw:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+                gz.write(json.dumps(truth, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8"))
 
     def close(self) -> None:
         # The three repo lists always exist, even when empty.
@@ -152,6 +165,14 @@ class Snapshot:
         """(repo_type, repo_id, outcome) per repo with a forced outcome."""
         for row in self._iter(OUTCOMES_FILE):
             yield row["repo_type"], row["repo_id"], row["outcome"]
+
+    def ground_truth(self) -> dict | None:
+        """The planted facts of a synthetic snapshot (ground_truth.json.gz), or None."""
+        path = self.path / GROUND_TRUTH_FILE
+        if not path.is_file():
+            return None
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return json.load(fh)
 
     def count(self, name: str) -> int:
         """Record count from the manifest ('models', 'commits', ...)."""
