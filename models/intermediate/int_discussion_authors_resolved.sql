@@ -1,0 +1,31 @@
+-- Discussion / PR authors mapped to canonical developers: aliases replaced through
+-- int_identity_map; bots and deleted users (raw_author NULL) get developer NULL.
+with bots as (
+    select distinct lower(username) as username from {{ ref('int_bot_accounts') }}
+),
+
+authors as (
+    select
+        d.repo_type,
+        d.repo_id,
+        d.discussion_num,
+        d.is_pull_request,
+        d.author as raw_author,
+        coalesce(m.developer, d.author) as canonical
+    from {{ ref('stg_hf_hub__discussions') }} as d
+    left join {{ ref('int_identity_map') }} as m
+        on m.alias = d.author
+)
+
+select
+    a.repo_type,
+    a.repo_id,
+    a.discussion_num,
+    a.is_pull_request,
+    a.raw_author,
+    case when a.raw_author is null or bot_raw.username is not null or bot_can.username is not null
+        then null else a.canonical end as developer,
+    coalesce(bot_raw.username is not null or bot_can.username is not null, false) as is_bot
+from authors as a
+left join bots as bot_raw on bot_raw.username = lower(a.raw_author)
+left join bots as bot_can on bot_can.username = lower(a.canonical)

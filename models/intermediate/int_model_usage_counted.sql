@@ -1,0 +1,11 @@
+-- Per model id: n_usage_spaces, the number of distinct listed spaces whose current `models`
+-- list names it (stg_hf_hub__space_models; spaces a full sweep no longer lists are left out).
+-- Models no space uses have no row (0 downstream, provided spaces were crawled at all).
+select
+    sm.model_id,
+    count(distinct sm.space_id) as n_usage_spaces
+from {{ ref('stg_hf_hub__space_models') }} as sm
+join {{ ref('stg_hf_hub__spaces') }} as s
+    on s.repo_id = sm.space_id
+where coalesce(s.is_listed, true)
+group by sm.model_id

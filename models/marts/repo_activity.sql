@@ -1,0 +1,58 @@
+-- RQ1 activity per repo (METHODS §2, §8), one row per listed (repo_type, repo_id).
+-- n_* are NULL, not 0, where the data is missing: commits columns unless the latest commits
+-- fetch is ok, discussions columns unless the discussions fetch is ok, n_community unless
+-- both are, n_downloads for spaces, n_usage_spaces for datasets and spaces and for models
+-- when no space was ever listed (spaces not crawled).
+with spaces_crawled as (
+    select count(*) > 0 as yes from {{ ref('stg_hf_hub__spaces') }}
+),
+
+fetch_status as (
+    select
+        repo_type,
+        repo_id,
+        max(case when resource = 'commits' then status end) as commits_status,
+        max(case when resource = 'discussions' then status end) as discussions_status
+    from {{ ref('stg_hf_hub__fetch_log') }}
+    group by repo_type, repo_id
+)
+
+select
+    r.repo_type,
+    r.repo_id,
+    r.author,
+    r.created_at,
+    r.last_modified,
+    l.license,
+    l.license_class,
+    r.likes as n_likes,
+    r.downloads as n_downloads,
+    d.n_discussions,
+    d.n_disc_starters,
+    c.n_commits,
+    c.n_committers,
+    m.n_community,
+    case
+        when r.repo_type = 'model' and (select yes from spaces_crawled)
+            then coalesce(u.n_usage_spaces, 0)
+    end as n_usage_spaces,
+    -- METHODS §2: the license comparison keeps repos without a license and repos whose
+    -- license is used by at least var('license_min_repos') repos of the same type
+    l.license is null
+        or count(*) over (partition by r.repo_type, l.license) >= {{ var('license_min_repos') }}
+        as in_license_comparison,
+    coalesce(f.commits_status, 'not_fetched') as fetch_status_commits,
+    coalesce(f.discussions_status, 'not_fetched') as fetch_status_discussions
+from {{ ref('int_repos_unioned') }} as r
+left join {{ ref('int_repo_licenses') }} as l
+    on l.repo_type = r.repo_type and l.repo_id = r.repo_id
+left join {{ ref('int_repo_commits_counted') }} as c
+    on c.repo_type = r.repo_type and c.repo_id = r.repo_id
+left join {{ ref('int_repo_discussions_counted') }} as d
+    on d.repo_type = r.repo_type and d.repo_id = r.repo_id
+left join {{ ref('int_repo_community_counted') }} as m
+    on m.repo_type = r.repo_type and m.repo_id = r.repo_id
+left join {{ ref('int_model_usage_counted') }} as u
+    on r.repo_type = 'model' and u.model_id = r.repo_id
+left join fetch_status as f
+    on f.repo_type = r.repo_type and f.repo_id = r.repo_id
