@@ -1,10 +1,88 @@
 -- The warehouse's own value of each published RQ2 figure, keyed like the
--- published_figures seed (measure, repo_type, network, k). Placeholder until the
--- RQ2 models fill it.
-select
-    cast(null as varchar) as measure,
-    cast(null as varchar) as repo_type,
-    cast(null as varchar) as network,
-    cast(null as integer) as k,
-    cast(null as double) as warehouse_value
-where false
+-- published_figures seed (measure, repo_type, network, k); see _intermediate__rq2.yml.
+with summary as (
+    select * from {{ ref('collab_summary') }}
+),
+
+kcore as (
+    select * from {{ ref('collab_kcore') }}
+),
+
+summary_long as (
+    unpivot (
+        select
+            network,
+            cast(isolate_share as double) as "isolate_share",
+            cast(non_isolates as double) as "non_isolates",
+            cast(degree_mean as double) as "degree.mean",
+            cast(degree_sd as double) as "degree.sd",
+            cast(degree_median as double) as "degree.median",
+            cast(degree_max as double) as "degree.max",
+            cast(pagerank_mean as double) as "pagerank.mean",
+            cast(pagerank_sd as double) as "pagerank.sd",
+            cast(pagerank_median as double) as "pagerank.median",
+            cast(pagerank_max as double) as "pagerank.max"
+        from summary
+    )
+    on columns(* exclude (network))
+    into name measure value warehouse_value
+),
+
+kcore_long as (
+    unpivot (
+        select
+            network,
+            k,
+            is_max_k,
+            cast(nodes as double) as "kcore.nodes",
+            cast(edges as double) as "kcore.edges",
+            cast(modularity as double) as "kcore.modularity",
+            cast(communities as double) as "kcore.communities",
+            cast(density as double) as "kcore.density",
+            cast(reciprocity as double) as "kcore.reciprocity",
+            cast(rich_club as double) as "kcore.rich_club",
+            cast(assortativity as double) as "kcore.assortativity",
+            cast(avg_degree as double) as "kcore.avg_degree",
+            cast(avg_clustering as double) as "kcore.avg_clustering"
+        from kcore
+    )
+    on columns(* exclude (network, k, is_max_k))
+    into name measure value warehouse_value
+),
+
+published_max_k as (
+    -- the paper's maximal k per network (the k-core rows other than 1, 5 and 10)
+    select network, max(k) as k
+    from {{ ref('published_figures') }}
+    where measure like 'kcore.%' and k is not null and k not in (1, 5, 10)
+    group by network
+),
+
+merged_seen as (
+    -- aliases actually replaced somewhere (a seed merge of a name never seen merges nobody)
+    select distinct m.alias
+    from {{ ref('int_identity_map') }} as m
+    where m.alias in (select author from {{ ref('stg_hf_hub__commit_authors') }})
+       or m.alias in (select author from {{ ref('stg_hf_hub__discussions') }} where author is not null)
+)
+
+select 'n_developers' as measure, cast(null as varchar) as repo_type, cast(null as varchar) as network,
+       cast(null as integer) as k, cast(developers as double) as warehouse_value
+from summary where network = 'all'
+union all
+select 'usernames_merged', null, null, null, cast(count(*) as double) from merged_seen
+union all
+-- the published summary figures are for the network of all models only
+select measure, null, network, null, warehouse_value from summary_long where network = 'all'
+union all
+select measure, null, network, cast(k as integer), warehouse_value from kcore_long
+where not (is_max_k and k not in (1, 5, 10))
+union all
+-- the maximal core is compared with the paper's maximal core, whatever the two k are
+select kl.measure, null, kl.network, cast(p.k as integer), kl.warehouse_value
+from kcore_long as kl
+join published_max_k as p on p.network = kl.network
+where kl.is_max_k
+union all
+select 'kcore.max_k', null, network, null, cast(max(k) filter (where is_max_k) as double)
+from kcore group by network
