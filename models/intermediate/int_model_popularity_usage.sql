@@ -1,0 +1,28 @@
+-- Likes, downloads and usage degree of every listed model, per sub-field (METHODS
+-- §5, likes vs usage): the input of usage_correlations. A listed model used by no
+-- space has n_spaces = 0 (as repo_activity.n_usage_spaces). 'all' holds every
+-- listed model; a sub-field holds its listed models (int_model_subfields).
+with listed as (
+    select repo_id as model_id, likes, downloads
+    from {{ ref('stg_hf_hub__models') }}
+    where is_listed
+),
+
+membership as (
+    select 'all' as subfield, model_id from listed
+    union all
+    select s.subfield, s.model_id
+    from {{ ref('int_model_subfields') }} as s
+    join listed as l on l.model_id = s.model_id
+)
+
+select
+    m.subfield,
+    m.model_id,
+    l.likes,
+    l.downloads,
+    coalesce(a.n_spaces, 0) as n_spaces
+from membership as m
+join listed as l on l.model_id = m.model_id
+left join {{ ref('model_adoption') }} as a
+    on a.subfield = m.subfield and a.model_id = m.model_id

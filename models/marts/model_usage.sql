@@ -1,0 +1,14 @@
+-- The bipartite usage network (METHODS §5, §8): one row per (space, model) where
+-- the space declares that it uses the model. Models that are not (or no longer)
+-- among the listed models are kept, with model_exists = false.
+select
+    p.space_id,
+    p.model_id,
+    p.model_position,
+    m.namespace,
+    m.organisation,
+    m.model_exists,
+    p.n_models_in_space,
+    p.in_co_usage
+from {{ ref('int_space_model_pairs_deduplicated') }} as p
+join {{ ref('int_used_models') }} as m on m.model_id = p.model_id
