@@ -1,0 +1,104 @@
+"""Paper vs now: each published figure of the paper beside the same measure on
+this snapshot (marts.paper_comparison)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from hubwh.report import charts
+from hubwh.report.data import Warehouse
+from hubwh.report.layout import card, cards, fmt_num, fmt_share, is_missing, not_computed, section, table
+
+TITLE = "Paper vs now"
+SHARE_UNITS = ("share", "share_upper_bound", "ratio", "r", "rho")
+
+
+def _fmt(value, unit) -> str:
+    if is_missing(value):
+        return "n/a"
+    if str(unit) in ("share", "share_upper_bound"):
+        return fmt_share(value)
+    return fmt_num(value, 4 if abs(float(value)) < 0.01 else 2)
+
+
+def _key(r: pd.Series) -> str:
+    """measure [repo type · network · k] as one readable label."""
+    extra = [str(r[c]) for c in ("repo_type", "network") if c in r and not is_missing(r[c]) and str(r[c])]
+    if "k" in r and not is_missing(r["k"]):
+        extra.append(f"k = {int(r['k'])}")
+    return str(r.measure) + (f" [{' · '.join(extra)}]" if extra else "")
+
+
+def build(wh: Warehouse) -> str:
+    title = "Published figures beside this snapshot"
+    lead = ("Every figure the paper publishes (October 2023, the full Hub), with the warehouse's value of the "
+            "same measure. A synthetic or scoped snapshot will not match the paper; a full crawl shows how the "
+            "Hub has changed. <b>n/a</b>: no value for that measure on this snapshot.")
+    df = wh.mart("paper_comparison", columns=("measure", "paper_value", "warehouse_value"))
+    if df is None:
+        return section("paper-vs-now", title, lead, not_computed("marts.paper_comparison"))
+    df = df.copy()
+    if "unit" not in df.columns:
+        df["unit"] = ""
+    if "section" not in df.columns:
+        df["section"] = ""
+    df["section"] = df.section.astype(str)
+    computed = df.warehouse_value.notna()
+    items = [card(fmt_num(len(df)), "published figures"),
+             card(fmt_num(int(computed.sum())), "computed on this snapshot")]
+    out = [cards(items), _share_chart(df)]
+    for sec in sorted(df.section.unique(), key=_section_order):
+        sub = df[df.section == sec]
+        rows = []
+        for _, r in sub.iterrows():
+            diff = r.get("difference")
+            if is_missing(diff) and not is_missing(r.warehouse_value) and not is_missing(r.paper_value):
+                diff = float(r.warehouse_value) - float(r.paper_value)
+            if str(r.unit) in ("share", "share_upper_bound") and not is_missing(diff):
+                diff_text = f"{float(diff) * 100:+.1f} pts"
+            else:
+                diff_text = "n/a" if is_missing(diff) else (("+" if float(diff) >= 0 else "") + fmt_num(diff))
+            rows.append([_key(r), str(r.unit), _fmt(r.paper_value, r.unit), _fmt(r.warehouse_value, r.unit),
+                         diff_text])
+        out.append(table(["measure", "unit", "paper", "now", "difference"], rows, left=2,
+                         caption=_section_caption(sec)))
+    return section("paper-vs-now", title, lead, "".join(out))
+
+
+def _section_caption(sec: str) -> str:
+    if not sec or sec in ("nan", "None"):
+        return "other"
+    return f"§{sec}" if sec[0].isdigit() else sec
+
+
+def _section_order(sec: str):
+    try:
+        return tuple(int(p) for p in str(sec).split("."))
+    except ValueError:
+        return (999,)
+
+
+def _share_chart(df: pd.DataFrame) -> str:
+    """Shares (0-1) of the paper against this snapshot's, with the diagonal."""
+    sub = df[df.unit.astype(str).isin(SHARE_UNITS) & df.warehouse_value.notna() & df.paper_value.notna()]
+    if sub.empty:
+        return not_computed("Shares to compare with the paper")
+    labels = [_key(r) for _, r in sub.iterrows()]
+    fig = go.Figure(go.Scatter(x=sub.paper_value.astype(float), y=sub.warehouse_value.astype(float), mode="markers",
+                               text=labels, marker=dict(size=9, color="#2f6fb3", opacity=0.75),
+                               hovertemplate="%{text}<br>paper %{x:.3f} · now %{y:.3f}<extra></extra>",
+                               showlegend=False))
+    values = np.concatenate([sub.paper_value.to_numpy(float), sub.warehouse_value.to_numpy(float)])
+    lo, hi = min(0.0, float(np.nanmin(values))), max(1.0, float(np.nanmax(values)))
+    fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(color="#aaa", dash="dot"),
+                             hoverinfo="skip", showlegend=False))
+    fig.update_layout(title="Shares and correlations: paper (x) vs this snapshot (y); on the diagonal = unchanged")
+    pad = 0.03 * (hi - lo)
+    fig.update_xaxes(title_text="paper (Oct 2023)", range=[lo - pad, hi + pad], constrain="domain")
+    fig.update_yaxes(title_text="this snapshot", range=[lo - pad, hi + pad], scaleanchor="x", scaleratio=1,
+                     constrain="domain")
+    return charts.figure_html(fig, "paper-vs-now-shares", height=520)
+
+

@@ -1,0 +1,214 @@
+"""The HTML report in a real browser: every page of the report written from the
+session warehouse is opened from disk in headless Chromium, which must log no
+console message, render every plotly chart with data marks, and show the key
+numbers the marts hold. Screenshots of every page land in build/screenshots/.
+
+Skipped when Chromium is absent (`.ci/run` installs Debian's `chromium`)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("index.html", "activity.html", "collaboration.html", "adoption.html", "paper-vs-now.html")
+SCREENSHOT_DIR = PROJECT_ROOT / "build" / "screenshots"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+
+
+def chromium_binary() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def open_page(page: Path, *, screenshot: Path | None = None, window: str = "1400,2400",
+              scale: float | None = None, timeout: int = 90) -> tuple[str, list[str]]:
+    """Load a local page in headless Chromium; returns (DOM after scripts ran,
+    console messages). Optionally writes a screenshot of the window."""
+    binary = chromium_binary()
+    assert binary, "chromium not on PATH"
+    with tempfile.TemporaryDirectory(prefix="hubwh-chromium-") as home:
+        args = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={home}/profile", f"--window-size={window}",
+                # let plotly finish drawing (virtual time: no real wait when idle)
+                "--virtual-time-budget=10000", "--dump-dom"]
+        if screenshot is not None:
+            args.append(f"--screenshot={screenshot}")
+        if scale:
+            args.append(f"--force-device-scale-factor={scale}")
+        args.append(page.resolve().as_uri())
+        env = {**os.environ, "HOME": home}
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+    assert proc.returncode == 0, f"chromium failed on {page.name}: {proc.stderr[-2000:]}"
+    console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
+    return proc.stdout, console
+
+
+class _Charts(HTMLParser):
+    """Collects, per <div class="chart" data-chart=...>, the classes and tags
+    drawn inside it by plotly."""
+
+    def __init__(self):
+        super().__init__()
+        self.charts: dict[str, dict] = {}
+        self.kpis: dict[str, str] = {}
+        self._stack: list[tuple[str, str | None]] = []  # (tag, chart id it opens)
+        self._current: str | None = None
+        self._kpi: str | None = None
+        self.js_errors = None
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "col", "area", "base", "embed"}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html" and "data-js-errors" in a:
+            self.js_errors = a["data-js-errors"]
+        opened = None
+        if tag == "div" and "chart" in (a.get("class") or "").split() and a.get("data-chart"):
+            opened = self._current = a["data-chart"]
+            self.charts[opened] = {"svg": 0, "marks": 0}
+        if tag == "span" and "kpi" in (a.get("class") or "").split():
+            self._kpi = a.get("data-key")
+            self.kpis[self._kpi] = ""
+        if self._current:
+            info = self.charts[self._current]
+            classes = (a.get("class") or "").split()
+            if tag == "svg" and "main-svg" in classes:
+                info["svg"] += 1
+            # data marks: line paths with a drawn path, markers/bars ("point"), heatmap images
+            if tag == "path" and "js-line" in classes and len(a.get("d") or "") > 2:
+                info["marks"] += 1
+            if tag == "path" and "point" in classes and len(a.get("d") or "") > 2:
+                info["marks"] += 1
+            if tag == "g" and "point" in classes:
+                info["marks"] += 1
+            if tag == "image" and (a.get("href") or a.get("xlink:href") or "").startswith("data:image"):
+                info["marks"] += 1
+        if tag not in self.VOID:
+            self._stack.append((tag, opened))
+
+    def handle_startendtag(self, tag, attrs):
+        # self-closing SVG elements (<path .../>, <image .../>): count, don't push
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID and self._stack:
+            self._pop(tag)
+
+    def handle_endtag(self, tag):
+        self._pop(tag)
+
+    def _pop(self, tag):
+        while self._stack:
+            t, opened = self._stack.pop()
+            if opened:
+                self._current = None
+            if t == "span" and self._kpi is not None:
+                self._kpi = None
+            if t == tag:
+                break
+
+    def handle_data(self, data):
+        if self._kpi is not None:
+            self.kpis[self._kpi] += data
+
+
+def parse_dom(dom: str) -> _Charts:
+    parser = _Charts()
+    parser.feed(dom)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def rendered(warehouse, tmp_path_factory):
+    """The report written once, every page opened once in Chromium."""
+    if chromium_binary() is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from hubwh.report import write_html
+
+    out = tmp_path_factory.mktemp("report")
+    write_html(warehouse, out)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def load(name):
+        return name, open_page(out / name, screenshot=SCREENSHOT_DIR / name.replace(".html", ".png"))
+
+    pages = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two browsers at a time: ~2.5 s a page
+        for name, (dom, console) in pool.map(load, PAGES):
+            pages[name] = {"source": (out / name).read_text(encoding="utf-8"), "dom": dom, "console": console,
+                           "parsed": parse_dom(dom)}
+    return pages
+
+
+def test_pages_log_no_console_messages(rendered):
+    for name, page in rendered.items():
+        assert page["console"] == [], f"{name} logged to the console: {page['console']}"
+        assert page["parsed"].js_errors is None, f"{name} raised: {page['parsed'].js_errors}"
+
+
+def test_every_chart_is_drawn_with_data(rendered):
+    total = 0
+    for name, page in rendered.items():
+        declared = re.findall(r'data-chart="([^"]+)"', page["source"])
+        charts = page["parsed"].charts
+        assert sorted(charts) == sorted(declared), f"{name}: charts missing from the DOM"
+        for chart_id, info in charts.items():
+            assert info["svg"] >= 1, f"{name}: plotly did not draw {chart_id}"
+            assert info["marks"] >= 1, f"{name}: {chart_id} has no data marks"
+        total += len(charts)
+    # the demo warehouse has data for every figure of the paper (Figures 1-5 and more)
+    assert total >= 10
+    for name in ("activity.html", "collaboration.html", "adoption.html"):
+        assert rendered[name]["parsed"].charts, f"{name} has no chart"
+
+
+def test_screenshots_written(rendered):
+    for name in PAGES:
+        shot = SCREENSHOT_DIR / name.replace(".html", ".png")
+        assert shot.exists() and shot.stat().st_size > 10_000, shot
+
+
+def _share(value) -> str:
+    return f"{float(value) * 100:.1f} %"
+
+
+def test_key_numbers_equal_the_marts(rendered, duck):
+    isolate = duck.execute("select isolate_share from marts.collab_summary where network = 'all'").fetchone()[0]
+    zero_likes = duck.execute("select zero_share from marts.activity_summary "
+                              "where repo_type = 'model' and activity = 'n_likes'").fetchone()[0]
+    zero_disc = duck.execute("select zero_share from marts.activity_summary "
+                             "where repo_type = 'space' and activity = 'n_discussions'").fetchone()[0]
+    top_spaces = duck.execute("select max(n_spaces) from marts.model_adoption where subfield = 'all'").fetchone()[0]
+    # an independent count from the usage pairs, not the adoption mart
+    top_pairs = duck.execute("select count(distinct space_id) as n from marts.model_usage "
+                             "group by model_id order by n desc limit 1").fetchone()[0]
+    pareto = duck.execute("select repo_share from marts.activity_pareto where repo_type = 'model' "
+                          "and activity = 'n_likes' and threshold = 0.8").fetchone()[0]
+    assert top_spaces == top_pairs
+
+    index = rendered["index.html"]["parsed"].kpis
+    activity = rendered["activity.html"]["parsed"].kpis
+    collab = rendered["collaboration.html"]["parsed"].kpis
+    adoption = rendered["adoption.html"]["parsed"].kpis
+    assert collab["isolate_share.all"] == _share(isolate)
+    assert index["isolate_share.all"] == _share(isolate)
+    assert activity["zero_share.model.n_likes"] == _share(zero_likes)
+    assert index["zero_share.model.n_likes"] == _share(zero_likes)
+    assert activity["zero_share.space.n_discussions"] == _share(zero_disc)
+    assert activity["pareto.model.n_likes.0.8"] == _share(pareto)
+    assert adoption["top_model.n_spaces"] == f"{int(top_spaces):,}"
+    assert index["top_model.n_spaces"] == f"{int(top_spaces):,}"
