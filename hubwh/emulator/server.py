@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -217,6 +218,14 @@ class _Server(ThreadingHTTPServer):
             self.open_sockets.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request, client_address):
+        # A client that hangs up mid-request (a killed crawl, a dropped-connection fault) is
+        # ordinary here: no traceback on stderr.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def close_all(self) -> None:
         """Cut keep-alive connections so no handler outlives stop()."""
         with self.sockets_lock:
@@ -410,8 +419,9 @@ class Emulator:
             return
         if fault == "429":
             t = self._faults.retry_after
-            policy = [h for h in rate_headers if h[0] == "RateLimit-Policy"] or [
-                ("RateLimit-Policy", '"fixed window";"api";q=500;w=300')]
+            # Announce a policy only when a rate limit is really configured: a made-up quota
+            # would make a compliant client throttle itself to it.
+            policy = [h for h in rate_headers if h[0] == "RateLimit-Policy"]
             answer = error(429, "RateLimited", f"Too many requests: retry after {t} seconds.",
                            [("RateLimit", f'"api";r=0;t={t}'), ("Retry-After", str(t))] + policy)
         else:

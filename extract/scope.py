@@ -1,0 +1,93 @@
+"""What a crawl covers: repo types, author, tag filter, limit, a reproducible random sample,
+and which per-repo resources to fetch.
+
+The sample is taken at the list stage, repo by repo, from a hash of (seed, repo id): the same
+seed keeps the same repos on every run and machine, whatever order the Hub lists them in, and a
+5 % sample costs 5 % of the per-repo calls (the list pages are still all read).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+from hubwh.errors import HubwhError
+
+REPO_TYPES = ("model", "dataset", "space")
+
+# Fields asked of each list sweep (`expand`): METHODS.md §1, plus trendingScore for the
+# contract's trending_score. With `expand` the Hub returns only these (and `_id`, `id`).
+EXPAND = {
+    "model": ["author", "likes", "downloads", "downloadsAllTime", "trendingScore", "tags", "pipeline_tag",
+              "library_name", "createdAt", "lastModified", "sha", "gated", "cardData", "safetensors"],
+    "dataset": ["author", "likes", "downloads", "downloadsAllTime", "trendingScore", "tags", "createdAt",
+                "lastModified", "sha", "gated", "cardData"],
+    "space": ["author", "likes", "trendingScore", "tags", "sdk", "createdAt", "lastModified", "sha",
+              "cardData", "models"],
+}
+PAGE_SIZE = 1000
+# Sorting on the creation date (immutable) keeps the Hub's keyset cursor from drifting while we
+# page: the default order (trending, a moving score) skips and repeats repos on long sweeps.
+SORT = "createdAt"
+
+
+@dataclass(frozen=True)
+class Scope:
+    types: tuple[str, ...] = REPO_TYPES
+    author: str | None = None
+    filter: tuple[str, ...] = ()
+    limit: int | None = None
+    sample: float | None = None
+    seed: int = 0
+    commits: bool = True
+    discussions: bool = True
+    discussions_ttl_days: float = 7.0
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        types = tuple(self.types)
+        bad = [t for t in types if t not in REPO_TYPES]
+        if bad or not types:
+            raise HubwhError(f"--types takes a comma list of {', '.join(REPO_TYPES)}; got {','.join(types) or 'nothing'}")
+        object.__setattr__(self, "types", tuple(t for t in REPO_TYPES if t in types))
+        flt = self.filter
+        if isinstance(flt, str):
+            flt = (flt,)
+        object.__setattr__(self, "filter", tuple(flt or ()))
+        if self.limit is not None and self.limit < 1:
+            raise HubwhError(f"--limit must be a positive number, not {self.limit}")
+        if self.sample is not None and not (0 < self.sample <= 1):
+            raise HubwhError(f"--sample must be a fraction in (0, 1], not {self.sample}")
+        if self.discussions_ttl_days < 0:
+            raise HubwhError("--discussions-ttl-days must not be negative")
+
+    @property
+    def is_full(self) -> bool:
+        """A sweep that lists every public repo of its type: only then may a repo missing from it
+        be marked unlisted."""
+        return self.author is None and not self.filter and self.limit is None and self.sample is None
+
+    def list_params(self, repo_type: str) -> list[tuple[str, object]]:
+        """Query parameters of the list sweep, encoded as huggingface_hub's list_* calls do
+        (repeated keys for lists)."""
+        params: list[tuple[str, object]] = [("sort", SORT)]
+        if self.author:
+            params.append(("author", self.author))
+        params += [("filter", f) for f in self.filter]
+        params += [("expand", e) for e in EXPAND[repo_type]]
+        page = PAGE_SIZE if self.limit is None or self.sample is not None else min(PAGE_SIZE, self.limit)
+        params.append(("limit", page))
+        return params
+
+    def in_sample(self, repo_id: str) -> bool:
+        if self.sample is None or self.sample >= 1:
+            return True
+        digest = hashlib.blake2b(f"{self.seed}\x00{repo_id}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") / 2**64 < self.sample
+
+    def as_json(self) -> dict:
+        d = asdict(self)
+        d["types"] = list(self.types)
+        d["filter"] = list(self.filter)
+        d.pop("extra")
+        return d

@@ -1,0 +1,154 @@
+"""The crawl's side of the DuckDB file: the dlt pipeline that loads batches into `raw`, and short
+read-only looks at what earlier runs loaded (the incremental state lives in the raw tables).
+
+dlt and our reads never hold the file at the same time: each load opens and closes it, and so
+does each query here."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from extract.hf_hub import COLUMNS, TABLES, hf_hub
+from hubwh.errors import HubwhError
+from hubwh.paths import PROJECT_ROOT, warehouse_path
+
+log = logging.getLogger("extract.warehouse")
+DATASET = "raw"
+
+
+class _DropArrowHintNotice(logging.Filter):
+    # JSON columns travel as Arrow text; dlt notes the (intended) hint difference on every load.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "when merging arrow schema with dlt schema" not in record.getMessage()
+
+
+def configure_dlt() -> None:
+    """Settings that must hold whatever the working directory (so .dlt/config.toml may not be read)."""
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    os.environ["NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID"] = "true"
+    os.environ["NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID"] = "true"
+    dlt_logger = logging.getLogger("dlt")
+    if not any(isinstance(f, _DropArrowHintNotice) for f in dlt_logger.filters):
+        dlt_logger.addFilter(_DropArrowHintNotice())
+
+
+def resolve_db_path(db_path: str | Path | None) -> Path:
+    """The DuckDB file to load into; raises HubwhError when it cannot be written."""
+    db = Path(db_path).expanduser().resolve() if db_path else warehouse_path()
+    if db.is_dir():
+        raise HubwhError(f"the database path {db} is a directory")
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HubwhError(f"cannot create the folder of the database {db}: {exc.strerror or exc}") from None
+    if not os.access(db.parent, os.W_OK) or (db.exists() and not os.access(db, os.W_OK)):
+        raise HubwhError(f"cannot write the database {db}: permission denied")
+    try:
+        duckdb.connect(str(db)).close()
+    except duckdb.Error as exc:
+        raise HubwhError(f"cannot open the database {db}: {str(exc).splitlines()[0]}") from None
+    return db
+
+
+class Warehouse:
+    """Loads batches of rows (table -> rows) into `raw` through dlt, and answers queries."""
+
+    def __init__(self, db_path: Path, pipelines_dir: str | Path | None = None):
+        import dlt
+
+        configure_dlt()
+        self.db_path = db_path
+        self.pipelines_dir = Path(pipelines_dir) if pipelines_dir else PROJECT_ROOT / ".dlt" / "pipelines"
+        # One pipeline (local state, pending packages) per database file, so a pending load
+        # can never land in another file.
+        key = hashlib.sha1(str(db_path).encode()).hexdigest()[:8]
+        self.pipeline = dlt.pipeline(pipeline_name=f"hf_hub_{key}",
+                                     destination=dlt.destinations.duckdb(str(db_path)),
+                                     dataset_name=DATASET, pipelines_dir=str(self.pipelines_dir),
+                                     progress=None)
+        self.rows_loaded: dict[str, int] = {t: 0 for t in TABLES}
+        self.loads = 0
+
+    # -- loading ------------------------------------------------------------------------
+    def finish_pending(self) -> None:
+        """Load what a killed run had extracted but not loaded (dlt keeps it in the pipelines dir)."""
+        p = self.pipeline
+        if "fetch_log" not in self.columns():
+            # A new (or replaced) database: nothing left by an earlier run belongs in it.
+            self.pipeline = p.drop()
+            return
+        try:
+            if p.has_pending_data:
+                log.info("finishing the load a previous run left pending")
+                p.normalize()
+                p.load()
+        except Exception as exc:  # a package we cannot finish is dropped: fetch_log re-plans its repos
+            log.warning("dropping a pending load left by a previous run: %s", str(exc).splitlines()[0])
+            p.drop_pending_packages()
+
+    def ensure_tables(self) -> None:
+        """Create any raw table (or column) of the contract still missing, empty."""
+        have = self.columns()
+        if all(set(name for name, _ in COLUMNS[t]) <= have.get(t, set()) for t in TABLES):
+            return
+        self.pipeline.run(hf_hub(create_all=True), loader_file_format="parquet")
+
+    def load(self, batch: dict[str, list[dict] | pa.Table]) -> None:
+        batch = {t: rows for t, rows in batch.items() if rows is not None and len(rows)}
+        if not batch:
+            return
+        try:
+            self.pipeline.run(hf_hub(batch), loader_file_format="parquet")
+        except Exception as exc:
+            raise HubwhError(f"loading into {self.db_path} failed: {_first_line(exc)}") from exc
+        self.loads += 1
+        for t, rows in batch.items():
+            self.rows_loaded[t] += len(rows)
+
+    # -- reading -------------------------------------------------------------------------
+    def query_arrow(self, sql: str, params: list | None = None, **tables: pa.Table) -> pa.Table:
+        con = duckdb.connect(str(self.db_path))
+        try:
+            for name, table in tables.items():
+                con.register(name, table)
+            return con.sql(sql, params=params or None).to_arrow_table()
+        finally:
+            con.close()
+
+    def query_to_parquet(self, sql: str, params: list | None, path: Path) -> None:
+        """Write a query's result to a Parquet file (big results stream from disk, not memory)."""
+        con = duckdb.connect(str(self.db_path))
+        try:
+            con.sql(sql, params=params or None).write_parquet(str(path))
+        finally:
+            con.close()
+
+    def scratch(self, name: str) -> Path:
+        """A file in this pipeline's own folder."""
+        folder = self.pipelines_dir / f"{self.pipeline.pipeline_name}.scratch"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
+    def columns(self) -> dict[str, set[str]]:
+        rows = self.query_arrow(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?",
+            [DATASET]).to_pylist()
+        out: dict[str, set[str]] = {}
+        for r in rows:
+            out.setdefault(r["table_name"], set()).add(r["column_name"])
+        return out
+
+
+def _first_line(exc: BaseException) -> str:
+    # dlt wraps the cause; its first line names the failing step.
+    cause = exc
+    while getattr(cause, "__cause__", None) is not None:
+        cause = cause.__cause__
+    text = str(cause).strip().splitlines()
+    return text[0] if text else type(cause).__name__
