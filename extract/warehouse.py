@@ -38,6 +38,10 @@ def configure_dlt() -> None:
         dlt_logger.addFilter(_DropArrowHintNotice())
 
 
+# Storage format of a new warehouse file (TOOLCHAIN: duckdb 2.x's own format is unreadable by 1.x).
+DUCKDB_FILE_CONFIG = {"storage_compatibility_version": "v1.4.0"}
+
+
 def resolve_db_path(db_path: str | Path | None) -> Path:
     """The DuckDB file to load into; raises HubwhError when it cannot be written."""
     db = Path(db_path).expanduser().resolve() if db_path else warehouse_path()
@@ -50,7 +54,9 @@ def resolve_db_path(db_path: str | Path | None) -> Path:
     if not os.access(db.parent, os.W_OK) or (db.exists() and not os.access(db, os.W_OK)):
         raise HubwhError(f"cannot write the database {db}: permission denied")
     try:
-        duckdb.connect(str(db)).close()
+        # A new file is created readable by DuckDB 1.x too (BI drivers, Evidence's Node DuckDB);
+        # later writers (dlt, dbt) keep the version a file was created with.
+        duckdb.connect(str(db), config=DUCKDB_FILE_CONFIG).close()
     except duckdb.Error as exc:
         raise HubwhError(f"cannot open the database {db}: {str(exc).splitlines()[0]}") from None
     return db
