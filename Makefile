@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: install demo test test-fast bench bench-synth bench-crawl bench-rq2 bench-rq3 report clean
+.PHONY: install demo test test-fast bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,13 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not slow"
 
 ## benchmarks (not tests): they print wall time, peak memory, requests, rows/s
-bench: bench-synth bench-crawl bench-rq2 bench-rq3
+bench: bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3
 
 bench-synth: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_synth
+
+bench-emulator: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_emulator
 
 bench-crawl: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_crawl

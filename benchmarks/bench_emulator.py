@@ -1,6 +1,6 @@
 """Benchmark of the emulator (prints figures; not a test):
 
-    python -m hubwh.emulator.bench [--snapshot DIR] [--calls 4000] [--threads 8] [--separate]
+    python -m benchmarks.bench_emulator [--snapshot DIR] [--calls 4000] [--threads 8] [--separate]
 
 Loads the snapshot (a generated 2,000-repo one by default) and reports load
 time, peak memory, then the rate of `list_repo_commits` calls made by the real
@@ -55,7 +55,7 @@ def crawl_commits(url: str, repo_ids: list[str], threads: int) -> tuple[float, i
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hubwh.emulator.bench")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_emulator")
     parser.add_argument("--snapshot", help="snapshot to serve (default: a generated 2,000-repo one)")
     parser.add_argument("--calls", type=int, default=4000)
     parser.add_argument("--threads", type=int, default=8)
