@@ -2,7 +2,8 @@
 
 synthetic Hub snapshot -> Hub emulator (in-process, 127.0.0.1) -> crawl (real
 huggingface_hub client, real dlt load into DuckDB) -> dbt build (all models and
-data tests) -> headline findings in the terminal -> HTML report."""
+data tests) -> headline findings in the terminal -> HTML report and Parquet
+exports of the public marts."""
 
 from __future__ import annotations
 
@@ -56,11 +57,15 @@ def run_demo(out_dir: Path, db_path: Path, sizes: dict[str, int], seed: int, htm
 
     report_index = None
     if html:
+        from hubwh.export import export_parquet
+
         t = time.perf_counter()
-        console.rule("[bold]5/5 HTML report")
+        console.rule("[bold]5/5 HTML report and Parquet exports")
         report_index = write_html(db_path, out_dir / "report")
+        exported = export_parquet(db_path, out_dir / "parquet")
         timings["report"] = time.perf_counter() - t
         console.print(f"HTML report: [bold]{report_index}[/bold] (open it in a browser; works offline)")
+        console.print(f"Parquet: {len(exported)} public marts in {out_dir / 'parquet'}")
     console.print(f"warehouse: {db_path}   (duckdb {db_path} -readonly, or `hubwh report`)")
     console.print("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return {"snapshot": snapshot, "db": db_path, "report": report_index, "timings": timings}
@@ -77,7 +82,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--datasets", type=int, default=DEMO_SIZES["datasets"])
     parser.add_argument("--spaces", type=int, default=DEMO_SIZES["spaces"])
     parser.add_argument("--seed", type=int, default=DEMO_SEED)
-    parser.add_argument("--no-html", action="store_true", help="skip the HTML report")
+    parser.add_argument("--no-html", action="store_true", help="skip the HTML report and Parquet exports")
     args = parser.parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -116,6 +116,15 @@ def test_429_burst_then_client_list_succeeds(snapshot_dir):
         r = httpx2.get(f"{emu.url}/api/models/gpt2")
         assert r.status_code == 429 and r.headers["Retry-After"] == "0"
         assert parse_ratelimit_headers(r.headers).remaining == 0
+        # no quota is configured, so none is announced (a client would throttle itself to it)
+        assert "RateLimit-Policy" not in r.headers
+
+
+def test_injected_429_announces_the_configured_policy(snapshot_dir):
+    with Emulator(snapshot_dir, rate_limit=(1000, 300), fault_rate=1.0, faults=("429",)) as emu:
+        r = httpx2.get(f"{emu.url}/api/models/gpt2")
+        assert r.status_code == 429
+        assert parse_ratelimit_headers(r.headers).limit == 1000
 
 
 @pytest.mark.parametrize("kind, error", [("truncate", httpx2.RemoteProtocolError),
