@@ -50,3 +50,27 @@ def test_scoped_crawl_builds_with_null_activity(scoped_warehouse):
         assert one("select warehouse_value from marts.paper_comparison "
                    "where measure = 'n_repos' and repo_type = 'model'")[0] == n_models
         assert one("select count(*) from marts.top_repos")[0] == 0
+
+
+@pytest.mark.slow
+def test_scoped_crawl_without_spaces_has_no_usage_values(scoped_warehouse):
+    """No space listed: usage in spaces is unknown, not 0, so usage_correlations has no complete
+    row (n = 0), as repo_activity.n_usage_spaces is NULL."""
+    with duckdb.connect(str(scoped_warehouse), read_only=True) as con:
+        rows = con.execute("select subfield, population, var_x, method, r, n from marts.usage_correlations").fetchall()
+        assert rows, "usage_correlations should still list its rows"
+        assert [r for r in rows if r[5] != 0 or r[4] is not None] == []
+        assert con.execute("select count(*) from intermediate.int_model_popularity_usage "
+                           "where n_spaces is not null").fetchone()[0] == 0
+
+
+@pytest.mark.slow
+def test_scoped_crawl_without_commits_has_no_network_figures(scoped_warehouse):
+    """No commit fetched: the collaboration figures of paper_comparison (developers, isolates,
+    degree, k-cores, merged usernames) are unknown, NULL, not 0 developers beside the paper's."""
+    with duckdb.connect(str(scoped_warehouse), read_only=True) as con:
+        rows = con.execute("""select measure, network, k, warehouse_value from marts.paper_comparison
+            where measure in ('n_developers', 'usernames_merged', 'isolate_share', 'non_isolates')
+               or measure like 'degree.%' or measure like 'pagerank.%' or measure like 'kcore.%'""").fetchall()
+        assert len(rows) == 89
+        assert [r for r in rows if r[3] is not None] == []

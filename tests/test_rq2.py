@@ -31,7 +31,8 @@ def _is_bot(name: str, seeded: set[str]) -> bool:
 
 
 def rebuild_edges(con, aliases: dict[str, str]) -> Counter:
-    """METHODS §4 from raw.commits, in plain Python: per model repo, U(r) = developers
+    """METHODS §4 from raw.commits, in plain Python: per listed model repo whose latest commits
+    fetch is ok, U(r) = developers
     among all commit authors (bots, `system` removed; aliases mapped); per commit, its
     first developer a -> every other b in U(r) (+1), or a -> a when |U(r)| = 1. Returns
     Counter {(network, source, target): weight}."""
@@ -47,9 +48,16 @@ def rebuild_edges(con, aliases: dict[str, str]) -> Counter:
             if tags & members:
                 subfields[repo_id].add(subfield)
 
-    rows = con.execute("""
+    # only the Hub as it stands (METHODS §0): listed model repos whose latest commits fetch is ok
+    # (a repo that turned gated / private / deleted keeps its old rows in raw, but they no longer count)
+    current = {r[0] for r in con.execute("""
+        select m.repo_id from raw.models m join raw.fetch_log f
+          on f.repo_type = 'model' and f.repo_id = m.repo_id and f.resource = 'commits'
+        where coalesce(m.is_listed, true) and f.status = 'ok'
+    """).fetchall()}
+    rows = [r for r in con.execute("""
         select repo_id, commit_id, authors, fetched_at from raw.commits where repo_type = 'model'
-    """).fetchall()
+    """).fetchall() if r[0] in current]
     latest = {}
     for repo_id, _, _, fetched_at in rows:
         latest[repo_id] = max(latest.get(repo_id, fetched_at), fetched_at)

@@ -1,7 +1,18 @@
 -- Commit authors mapped to canonical developers (METHODS §2–§3): aliases replaced through
 -- int_identity_map; bots (by raw or canonical name, see int_bot_accounts) and the Hub's
 -- `system` user get developer NULL, so they are never counted as committers.
-with bots as (
+-- Only the Hub as it stands (METHODS §0): listed repos whose latest commits fetch is ok; a repo
+-- that turned gated / private / deleted keeps its old rows in staging (last_ok_at), but they
+-- count nowhere (its n_commits is NULL), neither in the network nor in developers.
+with current_repos as (
+    select f.repo_type, f.repo_id
+    from {{ ref('stg_hf_hub__fetch_log') }} as f
+    join {{ ref('int_repos_unioned') }} as r
+        on r.repo_type = f.repo_type and r.repo_id = f.repo_id
+    where f.resource = 'commits' and f.status = 'ok'
+),
+
+bots as (
     select distinct lower(username) as username from {{ ref('int_bot_accounts') }}
 ),
 
@@ -15,6 +26,8 @@ authors as (
         a.author as raw_author,
         coalesce(m.developer, a.author) as canonical
     from {{ ref('stg_hf_hub__commit_authors') }} as a
+    join current_repos as cr
+        on cr.repo_type = a.repo_type and cr.repo_id = a.repo_id
     left join {{ ref('int_identity_map') }} as m
         on m.alias = a.author
 )

@@ -1,6 +1,15 @@
 -- Discussion / PR authors mapped to canonical developers: aliases replaced through
 -- int_identity_map; bots and deleted users (raw_author NULL) get developer NULL.
-with bots as (
+-- Only listed repos whose latest discussions fetch is ok (as int_commit_authors_resolved).
+with current_repos as (
+    select f.repo_type, f.repo_id
+    from {{ ref('stg_hf_hub__fetch_log') }} as f
+    join {{ ref('int_repos_unioned') }} as r
+        on r.repo_type = f.repo_type and r.repo_id = f.repo_id
+    where f.resource = 'discussions' and f.status = 'ok'
+),
+
+bots as (
     select distinct lower(username) as username from {{ ref('int_bot_accounts') }}
 ),
 
@@ -13,6 +22,8 @@ authors as (
         d.author as raw_author,
         coalesce(m.developer, d.author) as canonical
     from {{ ref('stg_hf_hub__discussions') }} as d
+    join current_repos as cr
+        on cr.repo_type = d.repo_type and cr.repo_id = d.repo_id
     left join {{ ref('int_identity_map') }} as m
         on m.alias = d.author
 )

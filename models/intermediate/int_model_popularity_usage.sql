@@ -1,8 +1,13 @@
 -- Likes, downloads and usage degree of every listed model, per sub-field (METHODS
 -- §5, likes vs usage): the input of usage_correlations. A listed model used by no
--- space has n_spaces = 0 (as repo_activity.n_usage_spaces). 'all' holds every
--- listed model; a sub-field holds its listed models (int_model_subfields).
-with listed as (
+-- space has n_spaces = 0 (as repo_activity.n_usage_spaces), and NULL when the crawl
+-- listed no space at all (usage unknown, not 0). 'all' holds every listed model; a
+-- sub-field holds its listed models (int_model_subfields).
+with spaces_crawled as (
+    select count(*) > 0 as yes from {{ ref('stg_hf_hub__spaces') }}
+),
+
+listed as (
     select repo_id as model_id, likes, downloads
     from {{ ref('stg_hf_hub__models') }}
     where is_listed
@@ -21,7 +26,7 @@ select
     m.model_id,
     l.likes,
     l.downloads,
-    coalesce(a.n_spaces, 0) as n_spaces
+    case when (select yes from spaces_crawled) then coalesce(a.n_spaces, 0) end as n_spaces
 from membership as m
 join listed as l on l.model_id = m.model_id
 left join {{ ref('model_adoption') }} as a

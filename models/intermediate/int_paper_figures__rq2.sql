@@ -1,6 +1,16 @@
 -- The warehouse's own value of each published RQ2 figure, keyed like the
 -- published_figures seed (measure, repo_type, network, k); see _intermediate__rq2.yml.
-with summary as (
+-- NULL, not 0, when the crawl fetched no model's commits (the network is unknown), and
+-- usernames_merged NULL when it fetched no commits or discussions at all.
+with fetched as (
+    select
+        count(*) filter (where repo_type = 'model' and resource = 'commits') > 0 as model_commits,
+        count(*) > 0 as any_authors
+    from {{ ref('stg_hf_hub__fetch_log') }}
+    where status = 'ok'
+),
+
+summary as (
     select * from {{ ref('collab_summary') }}
 ),
 
@@ -64,25 +74,34 @@ merged_seen as (
     from {{ ref('int_identity_map') }} as m
     where m.alias in (select author from {{ ref('stg_hf_hub__commit_authors') }})
        or m.alias in (select author from {{ ref('stg_hf_hub__discussions') }} where author is not null)
+),
+
+figures as (
+    select 'n_developers' as measure, cast(null as varchar) as repo_type, cast(null as varchar) as network,
+           cast(null as integer) as k, cast(developers as double) as warehouse_value
+    from summary where network = 'all'
+    union all
+    -- the published summary figures are for the network of all models only
+    select measure, null, network, null, warehouse_value from summary_long where network = 'all'
+    union all
+    select measure, null, network, cast(k as integer), warehouse_value from kcore_long
+    where not (is_max_k and k not in (1, 5, 10))
+    union all
+    -- the maximal core is compared with the paper's maximal core, whatever the two k are
+    select kl.measure, null, kl.network, cast(p.k as integer), kl.warehouse_value
+    from kcore_long as kl
+    join published_max_k as p on p.network = kl.network
+    where kl.is_max_k
+    union all
+    select 'kcore.max_k', null, network, null, cast(max(k) filter (where is_max_k) as double)
+    from kcore group by network
 )
 
-select 'n_developers' as measure, cast(null as varchar) as repo_type, cast(null as varchar) as network,
-       cast(null as integer) as k, cast(developers as double) as warehouse_value
-from summary where network = 'all'
+select
+    f.measure, f.repo_type, f.network, f.k,
+    case when (select model_commits from fetched) then f.warehouse_value end as warehouse_value
+from figures as f
 union all
-select 'usernames_merged', null, null, null, cast(count(*) as double) from merged_seen
-union all
--- the published summary figures are for the network of all models only
-select measure, null, network, null, warehouse_value from summary_long where network = 'all'
-union all
-select measure, null, network, cast(k as integer), warehouse_value from kcore_long
-where not (is_max_k and k not in (1, 5, 10))
-union all
--- the maximal core is compared with the paper's maximal core, whatever the two k are
-select kl.measure, null, kl.network, cast(p.k as integer), kl.warehouse_value
-from kcore_long as kl
-join published_max_k as p on p.network = kl.network
-where kl.is_max_k
-union all
-select 'kcore.max_k', null, network, null, cast(max(k) filter (where is_max_k) as double)
-from kcore group by network
+select 'usernames_merged', null, null, null,
+       case when (select any_authors from fetched) then cast(count(*) as double) end
+from merged_seen
