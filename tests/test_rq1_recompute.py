@@ -84,7 +84,7 @@ def _license(tags, card) -> str | None:
         value = value[0] if value else None
     if not isinstance(value, str):
         return None
-    return value.strip() or None
+    return value.strip().lower() or None  # card fallbacks are lower-cased like the Hub's ids
 
 
 def repo_activity(con: duckdb.DuckDBPyConnection, rules: dict | None = None) -> pd.DataFrame:

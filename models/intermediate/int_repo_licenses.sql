@@ -2,6 +2,8 @@
 -- the reference scripts take), else cardData.license; class from seed license_classes
 -- ('unclassified' for ids the seed lacks, 'none' without license). A few real tags carry
 -- YAML debris ("license: mit\nsize_categories..."): the value is the tag's first line, trimmed.
+-- Decision: a cardData fallback is lower-cased, as the Hub's license ids (and tags) are, so a
+-- card's "MIT" counts as "mit" rather than as a license of its own.
 with repos as (
     select 'model' as repo_type, repo_id, tags, card_license from {{ ref('stg_hf_hub__models') }}
     union all
@@ -16,7 +18,7 @@ picked as (
         repo_id,
         nullif(trim(split_part(substr(
             list_filter(tags, lambda t: starts_with(t, 'license:'))[1], 9), chr(10), 1)), '') as tag_license,
-        nullif(trim(card_license), '') as card_license
+        nullif(lower(trim(card_license)), '') as card_license
     from repos
 )
 
