@@ -50,6 +50,7 @@ def default_rules() -> dict:
         "bots": {r["username"].lower() for r in seed_rows("bots")},
         "merges": {r["alias"]: r["canonical"] for r in seed_rows("identity_merges")},
         "license_classes": {r["license"]: r["license_class"] for r in seed_rows("license_classes")},
+        "license_aliases": {r["alias"]: r["license"] for r in seed_rows("license_aliases")},
         "license_min_repos": int(project_vars()["license_min_repos"]),
     }
 
@@ -70,7 +71,7 @@ def _latest(frame: pd.DataFrame, log: pd.DataFrame, resource: str) -> pd.DataFra
     return frame[frame["fetched_at"] == frame["last_ok_at"].fillna(newest)]
 
 
-def _license(tags, card) -> str | None:
+def _license(tags, card, aliases: dict[str, str]) -> str | None:
     for tag in json.loads(tags) if isinstance(tags, str) else []:
         if tag.startswith("license:"):
             value = tag[len("license:"):].split("\n")[0].strip()
@@ -84,7 +85,8 @@ def _license(tags, card) -> str | None:
         value = value[0] if value else None
     if not isinstance(value, str):
         return None
-    return value.strip().lower() or None  # card fallbacks are lower-cased like the Hub's ids
+    value = value.strip().lower()  # card fallbacks are lower-cased like the Hub's ids
+    return aliases.get(value, value) or None
 
 
 def repo_activity(con: duckdb.DuckDBPyConnection, rules: dict | None = None) -> pd.DataFrame:
@@ -152,7 +154,7 @@ def repo_activity(con: duckdb.DuckDBPyConnection, rules: dict | None = None) -> 
         key = (r.repo_type, r.repo_id)
         c_ok = status.get((*key, "commits")) == "ok"
         d_ok = status.get((*key, "discussions")) == "ok"
-        lic = _license(r.tags, r.card_license)
+        lic = _license(r.tags, r.card_license, rules["license_aliases"])
         rows.append({
             "repo_type": r.repo_type, "repo_id": r.repo_id,
             "license": lic,

@@ -2,8 +2,9 @@
 -- the reference scripts take), else cardData.license; class from seed license_classes
 -- ('unclassified' for ids the seed lacks, 'none' without license). A few real tags carry
 -- YAML debris ("license: mit\nsize_categories..."): the value is the tag's first line, trimmed.
--- Decision: a cardData fallback is lower-cased, as the Hub's license ids (and tags) are, so a
--- card's "MIT" counts as "mit" rather than as a license of its own.
+-- Decision: a cardData fallback is lower-cased, as the Hub's license ids (and tags) are, and
+-- free-text spellings are mapped to ids through seed license_aliases, so a card's "MIT" or
+-- "MIT License" counts as mit rather than as a license of its own.
 with repos as (
     select 'model' as repo_type, repo_id, tags, card_license from {{ ref('stg_hf_hub__models') }}
     union all
@@ -20,6 +21,17 @@ picked as (
             list_filter(tags, lambda t: starts_with(t, 'license:'))[1], 9), chr(10), 1)), '') as tag_license,
         nullif(lower(trim(card_license)), '') as card_license
     from repos
+),
+
+named as (
+    select
+        p.repo_type,
+        p.repo_id,
+        p.tag_license,
+        coalesce(a.license, p.card_license) as card_license
+    from picked as p
+    left join {{ ref('license_aliases') }} as a
+        on a.alias = p.card_license
 )
 
 select
@@ -34,6 +46,6 @@ select
         when coalesce(p.tag_license, p.card_license) is null then 'none'
         else coalesce(c.license_class, 'unclassified')
     end as license_class
-from picked as p
+from named as p
 left join {{ ref('license_classes') }} as c
     on c.license = lower(coalesce(p.tag_license, p.card_license))
