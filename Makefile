@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: install demo test test-fast bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 clean
+.PHONY: install demo test test-fast bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not slow"
 
 ## benchmarks (not tests): they print wall time, peak memory, requests, rows/s
-bench: bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3
+bench: bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline
 
 bench-synth: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_synth
@@ -45,6 +45,9 @@ bench-rq2: $(STAMP)
 
 bench-rq3: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_rq3
+
+bench-pipeline: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_pipeline
 
 clean:
 	rm -rf target logs build warehouse.duckdb .dlt/pipelines
