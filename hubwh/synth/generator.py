@@ -306,14 +306,7 @@ class SyntheticHub:
         record["createdAt"] = self._created_at(created)
         if safetensors:
             record["safetensors"] = safetensors_info(rng, pipeline)
-        self._outcome(writer, "model", record)
-        writer.add_repo("model", record)
-        writer.add_commits("model", repo_id, commits)
-        if n_disc:
-            authors, prs = self._discussion_authors(n_disc, owner, "model")
-            writer.add_discussions("model", repo_id, make_discussions(
-                rng, repo_type="model", repo_id=repo_id, n=n_disc, t0=created, t_end=self.t_end,
-                authors=authors, pr_titles=prs))
+        self._write_repo(writer, rng, "model", record, commits, n_disc, owner, created)
         if usage:
             self.usage.add_model(repo_id, usage)
         if likes >= 50 and len(self.base_models) < 400 and "/" in repo_id:
@@ -389,14 +382,7 @@ class SyntheticHub:
             record["cardData"] = card
         record["createdAt"] = self._created_at(t0, seconds=22)
         record["key"] = ""
-        self._outcome(writer, "dataset", record)
-        writer.add_repo("dataset", record)
-        writer.add_commits("dataset", repo_id, commits)
-        if n_disc:
-            authors, prs = self._discussion_authors(n_disc, owner, "dataset")
-            writer.add_discussions("dataset", repo_id, make_discussions(
-                rng, repo_type="dataset", repo_id=repo_id, n=n_disc, t0=t0, t_end=self.t_end,
-                authors=authors, pr_titles=prs))
+        self._write_repo(writer, rng, "dataset", record, commits, n_disc, owner, t0)
         self.dataset_ids.append(repo_id)
 
     # ---- spaces --------------------------------------------------------------------------
@@ -453,13 +439,20 @@ class SyntheticHub:
             record["models"] = models
         if datasets:
             record["datasets"] = datasets
-        self._outcome(writer, "space", record)
-        writer.add_repo("space", record)
-        writer.add_commits("space", repo_id, commits)
+        self._write_repo(writer, rng, "space", record, commits, n_disc, owner, t0)
+
+    def _write_repo(self, writer, rng, repo_type: str, record: dict, commits: list, n_disc: int,
+                    owner, t0) -> None:
+        """Write a repo's record, commits, forced outcome and discussions (same calls, same
+        random draws, for every repo type)."""
+        repo_id = record["id"]
+        self._outcome(writer, repo_type, record)
+        writer.add_repo(repo_type, record)
+        writer.add_commits(repo_type, repo_id, commits)
         if n_disc:
-            authors, prs = self._discussion_authors(n_disc, owner, "space")
-            writer.add_discussions("space", repo_id, make_discussions(
-                rng, repo_type="space", repo_id=repo_id, n=n_disc, t0=t0, t_end=self.t_end,
+            authors, prs = self._discussion_authors(n_disc, owner, repo_type)
+            writer.add_discussions(repo_type, repo_id, make_discussions(
+                rng, repo_type=repo_type, repo_id=repo_id, n=n_disc, t0=t0, t_end=self.t_end,
                 authors=authors, pr_titles=prs))
 
     # ---- the whole snapshot -----------------------------------------------------------------
