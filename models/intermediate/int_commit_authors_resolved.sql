@@ -5,11 +5,7 @@
 -- that turned gated / private / deleted keeps its old rows in staging (last_ok_at), but they
 -- count nowhere (its n_commits is NULL), neither in the network nor in developers.
 with current_repos as (
-    select f.repo_type, f.repo_id
-    from {{ ref('stg_hf_hub__fetch_log') }} as f
-    join {{ ref('int_repos_unioned') }} as r
-        on r.repo_type = f.repo_type and r.repo_id = f.repo_id
-    where f.resource = 'commits' and f.status = 'ok'
+    select repo_type, repo_id from {{ ref('int_repo_fetches_current') }} where resource = 'commits'
 ),
 
 bots as (

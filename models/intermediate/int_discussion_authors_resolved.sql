@@ -2,11 +2,7 @@
 -- int_identity_map; bots and deleted users (raw_author NULL) get developer NULL.
 -- Only listed repos whose latest discussions fetch is ok (as int_commit_authors_resolved).
 with current_repos as (
-    select f.repo_type, f.repo_id
-    from {{ ref('stg_hf_hub__fetch_log') }} as f
-    join {{ ref('int_repos_unioned') }} as r
-        on r.repo_type = f.repo_type and r.repo_id = f.repo_id
-    where f.resource = 'discussions' and f.status = 'ok'
+    select repo_type, repo_id from {{ ref('int_repo_fetches_current') }} where resource = 'discussions'
 ),
 
 bots as (

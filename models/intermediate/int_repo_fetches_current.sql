@@ -1,0 +1,8 @@
+-- The per-repo resources that count (METHODS §0): listed repos whose latest fetch of that
+-- resource (commits or discussions) is ok. A repo that turned gated / private / deleted, or
+-- left the listing, keeps its old rows in staging (last_ok_at) but is absent here.
+select f.repo_type, f.repo_id, f.resource
+from {{ ref('stg_hf_hub__fetch_log') }} as f
+join {{ ref('int_repos_unioned') }} as r
+    on r.repo_type = f.repo_type and r.repo_id = f.repo_id
+where f.status = 'ok'
