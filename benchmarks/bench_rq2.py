@@ -4,7 +4,7 @@ paper-scale collaboration network (≈ 101,000 developers, ≈ 10,500 non-isolat
 
     .venv/bin/python -m benchmarks.bench_rq2 [--scale 1.0] [--seed 1] [--skip-identity]
 
-The graph is built with the METHODS §4 construction from synthetic model repos (solo
+The graph is built with the docs/methods.md §4 construction from synthetic model repos (solo
 repos -> self-loops; team repos -> first author of each commit to every other member),
 with team members drawn preferentially so the degree distribution is right-skewed as
 the paper's. Each metric runs alone in a forked child process: a timed run (wall

@@ -15,7 +15,7 @@ from hubwh.errors import HubwhError
 
 REPO_TYPES = ("model", "dataset", "space")
 
-# Fields asked of each list sweep (`expand`): METHODS.md §1, plus trendingScore for the
+# Fields asked of each list sweep (`expand`): docs/methods.md §1, plus trendingScore for the
 # contract's trending_score. With `expand` the Hub returns only these (and `_id`, `id`).
 EXPAND = {
     "model": ["author", "likes", "downloads", "downloadsAllTime", "trendingScore", "tags", "pipeline_tag",

@@ -1,5 +1,5 @@
 """RQ3 statistics that SQL does not do well: correlations between a model's
-popularity (likes, downloads) and its usage in spaces (METHODS §5, paper §4.3.3).
+popularity (likes, downloads) and its usage in spaces (docs/methods.md §5, paper §4.3.3).
 
 The correlation itself is RQ1's (hubwh.stats.correlation_pairs: Pearson or Spearman,
 two-sided p, rows with a missing value dropped, None when undefined), so a ρ means the

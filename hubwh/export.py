@@ -1,4 +1,4 @@
-"""`hubwh export`: the public marts (METHODS §8) as Parquet files, one per mart,
+"""`hubwh export`: the public marts (docs/methods.md §8) as Parquet files, one per mart,
 so any BI tool or dataframe library can read them without DuckDB.
 
 The warehouse is opened read-only (DuckDB's COPY writes the files, not the
@@ -59,7 +59,7 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=PUBLIC_MAR
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="hubwh export",
-                                     description="Write every public mart (METHODS §8) as a Parquet file.")
+                                     description="Write every public mart (docs/methods.md §8) as a Parquet file.")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"folder for the Parquet files (default {DEFAULT_OUT.relative_to(PROJECT_ROOT)})")
     parser.add_argument("--db", type=Path, default=None,

@@ -1,4 +1,4 @@
-"""Identity-merge candidates (METHODS §3, paper §3.4).
+"""Identity-merge candidates (docs/methods.md §3, paper §3.4).
 
 Several spellings of one person appear as commit or discussion authors (a git name
 such as "Niels Rogge" beside the Hub username "nielsr", or "NielsRogge"). The

@@ -1,5 +1,5 @@
 {#- The RQ1 activity columns of repo_activity and the repo types each applies to
-    (METHODS §2: no downloads for spaces; usage spaces for models only). -#}
+    (docs/methods.md §2: no downloads for spaces; usage spaces for models only). -#}
 {% macro rq1_activities() -%}
     {{ return([
         ('n_likes', ['model', 'dataset', 'space']),

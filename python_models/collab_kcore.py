@@ -1,4 +1,4 @@
-"""The k-core table of each collaboration network (METHODS §4, paper Tables 6-9); see
+"""The k-core table of each collaboration network (docs/methods.md §4, paper Tables 6-9); see
 hubwh.network.kcore for every column and decision."""
 
 

@@ -1,4 +1,4 @@
-"""One summary row per collaboration network (METHODS §4, paper §4.2.1)."""
+"""One summary row per collaboration network (docs/methods.md §4, paper §4.2.1)."""
 
 
 def model(dbt, session):

@@ -1,4 +1,4 @@
-"""Per-developer centrality in each collaboration network (METHODS §4); see
+"""Per-developer centrality in each collaboration network (docs/methods.md §4); see
 hubwh.network.centrality for every definition."""
 
 

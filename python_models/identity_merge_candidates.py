@@ -1,4 +1,4 @@
-"""Identity-merge candidates (METHODS §3): pairs of raw author names that may be one
+"""Identity-merge candidates (docs/methods.md §3): pairs of raw author names that may be one
 person, with their score and why they were proposed. Computed from raw names (staging
 and int_bot_accounts), never from resolved ones, so int_identity_map can depend on it."""
 

@@ -1,4 +1,4 @@
-"""Likes and downloads vs usage in spaces (METHODS §5, §8 `usage_correlations`):
+"""Likes and downloads vs usage in spaces (docs/methods.md §5, §8 `usage_correlations`):
 Pearson and Spearman r with p-values and n, per sub-field and population.
 The statistics live in hubwh.adoption (tested there)."""
 

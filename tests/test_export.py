@@ -1,4 +1,4 @@
-"""`hubwh export`: every public mart of METHODS §8 written as Parquet, read back
+"""`hubwh export`: every public mart of docs/methods.md §8 written as Parquet, read back
 with pyarrow with the same rows and columns as the warehouse."""
 
 from __future__ import annotations

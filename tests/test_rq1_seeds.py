@@ -1,5 +1,5 @@
 """The RQ1 seeds: every license id the real 2024 Hub lists is classified, the classes follow
-METHODS §2, and the bot / merge seeds have the columns the models read."""
+docs/methods.md §2, and the bot / merge seeds have the columns the models read."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ def _is_bot(name: str, seeded: set[str]) -> bool:
 
 
 def rebuild_edges(con, aliases: dict[str, str]) -> Counter:
-    """METHODS §4 from raw.commits, in plain Python: per listed model repo whose latest commits
+    """docs/methods.md §4 from raw.commits, in plain Python: per listed model repo whose latest commits
     fetch is ok, U(r) = developers
     among all commit authors (bots, `system` removed; aliases mapped); per commit, its
     first developer a -> every other b in U(r) (+1), or a -> a when |U(r)| = 1. Returns
@@ -48,7 +48,7 @@ def rebuild_edges(con, aliases: dict[str, str]) -> Counter:
             if tags & members:
                 subfields[repo_id].add(subfield)
 
-    # only the Hub as it stands (METHODS §0): listed model repos whose latest commits fetch is ok
+    # only the Hub as it stands (docs/methods.md §0): listed model repos whose latest commits fetch is ok
     # (a repo that turned gated / private / deleted keeps its old rows in raw, but they no longer count)
     current = {r[0] for r in con.execute("""
         select m.repo_id from raw.models m join raw.fetch_log f

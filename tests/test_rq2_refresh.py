@@ -1,7 +1,7 @@
 """RQ2 after a refresh: a model repo whose latest commits fetch failed (it turned gated, private
 or was deleted since an earlier crawl) keeps its old rows in raw.commits (fetch_log.last_ok_at
 is kept), and a repo a full sweep no longer lists keeps its rows too. Neither is part of the Hub
-as it stands: repo_activity gives them NULL activity or no row (METHODS §0), so the
+as it stands: repo_activity gives them NULL activity or no row (docs/methods.md §0), so the
 collaboration network and the developers mart must not count their old commits either.
 
 The session warehouse is copied, the raw tables are changed as the extractor would change them

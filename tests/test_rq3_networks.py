@@ -1,5 +1,5 @@
 """RQ3 (model adoption in spaces): the SQL marts against an independent networkx /
-pandas computation from the raw space → model pairs (METHODS §5).
+pandas computation from the raw space → model pairs (docs/methods.md §5).
 
 - on the session's synthetic Hub (crawled through the emulator, full dbt build);
 - on a hand-worked mini Hub with the co-usage cap lowered (answers worked by hand);

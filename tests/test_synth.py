@@ -53,7 +53,7 @@ class Measures:
         return float(np.mean([not self.discussions.get((repo_type, r["id"])) for r in self.repos[repo_type]]))
 
     def developers(self, commits):
-        """U(r): distinct developers among all authors, bots removed, aliases merged (METHODS §2)."""
+        """U(r): distinct developers among all authors, bots removed, aliases merged (docs/methods.md §2)."""
         out = []
         for c in commits:
             for a in c["authors"]:
@@ -62,7 +62,7 @@ class Measures:
         return out
 
     def collaboration_graph(self):
-        """METHODS §4: for each commit with first author a, edges a -> b for every
+        """docs/methods.md §4: for each commit with first author a, edges a -> b for every
         other b in U(r), a self-loop when |U(r)| = 1."""
         g = nx.DiGraph()
         for r in self.repos["model"]:
@@ -201,7 +201,7 @@ def test_planted_oddities(m50):
 
 @pytest.mark.slow
 def test_planted_aliases_are_findable(m50):
-    """Every ground-truth alias appears in commits and METHODS §3's candidate rules
+    """Every ground-truth alias appears in commits and docs/methods.md §3's candidate rules
     can find it: a name with a space vs all usernames (rule b), or a variant
     beside its canonical spelling in one repo (rule a)."""
     aliases = m50.truth["aliases"]

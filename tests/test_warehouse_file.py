@@ -1,5 +1,5 @@
 """The warehouse file itself: readable by DuckDB 1.x tools, and its history snapshot
-records changes across refreshes (METHODS §6, time)."""
+records changes across refreshes (docs/methods.md §6, time)."""
 
 from __future__ import annotations
 

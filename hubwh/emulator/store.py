@@ -42,7 +42,7 @@ SORTS = NUMERIC_SORTS + DATE_SORTS + ("id",)
 _MISSING_NUM = -math.inf
 
 # A model's `spaces` (info, expand=spaces) lists at most 100 spaces on the real
-# Hub (seen in the 2024 model_info bodies of ../shared/real-data): a complete
+# Hub (seen in the 2024 model_info bodies of real Hub API output): a complete
 # space -> model edge list has to come from the spaces' own `models`.
 SPACES_CAP = 100
 

@@ -1,4 +1,4 @@
-"""Collaboration-network metrics (METHODS §4): per-developer centrality, the
+"""Collaboration-network metrics (docs/methods.md §4): per-developer centrality, the
 network summary and the k-core table, computed from a weighted directed edge list.
 
 The dbt Python models `developer_centrality`, `collab_summary` and `collab_kcore`

@@ -1,4 +1,4 @@
-"""Per-developer centrality and the network summary (METHODS §4, paper §4.2.1)."""
+"""Per-developer centrality and the network summary (docs/methods.md §4, paper §4.2.1)."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def network_summary(centrality: pd.DataFrame, n_edges: int) -> dict[str, float]:
     """Summary of one network from its `developer_centrality` frame.
 
     developers = every node (developers with any edge, self-loops included);
-    isolates / isolate_share / non_isolates as METHODS §4; edges = directed edges
+    isolates / isolate_share / non_isolates as docs/methods.md §4; edges = directed edges
     a -> b, a != b (self-loops excluded, as in the k = 1 core); the degree and
     PageRank distributions are over the non-isolates only (paper §4.2.1)."""
     n = len(centrality)

@@ -23,7 +23,7 @@ def _check_edges(edges: pd.DataFrame) -> None:
 def build_graph(edges: pd.DataFrame) -> nx.DiGraph:
     """The collaboration graph of one network: every developer in the edge list is a
     node (a developer whose only edges are self-loops stays, as an isolate), and
-    every edge a -> b with a != b carries its weight. Self-loops are dropped: METHODS
+    every edge a -> b with a != b carries its weight. Self-loops are dropped: docs/methods.md
     §4 computes every metric "on the directed graph without self-loops"; they only
     serve to keep single-developer repos' developers in the node set.
 
@@ -60,5 +60,5 @@ def induced_subgraph(graph: nx.DiGraph, nodes) -> nx.DiGraph:
 
 def non_isolate_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """The subgraph of developers with at least one edge to or from someone else
-    (METHODS §4: isolates are developers with no edge to anyone else)."""
+    (docs/methods.md §4: isolates are developers with no edge to anyone else)."""
     return induced_subgraph(graph, (n for n in graph.nodes if graph.degree(n) > 0))

@@ -1,10 +1,10 @@
-"""The k-core table of a collaboration network (METHODS §4, paper Tables 6-9).
+"""The k-core table of a collaboration network (docs/methods.md §4, paper Tables 6-9).
 
 Every column is computed on the k-core subgraph of the directed graph without
 self-loops, with core numbers by total (in + out) degree, as networkx `k_core`
 does on a DiGraph.
 
-Decisions (where METHODS and the paper are silent):
+Decisions (where docs/methods.md and the paper are silent):
 - levels: k = 1, 5, 10 and the maximal k. A level above the maximal k gives an
   empty core: its row is kept (nodes = edges = 0, every other column NULL) so that
   "this network has no 10-core" is visible rather than missing. When the maximal k
@@ -14,12 +14,12 @@ Decisions (where METHODS and the paper are silent):
 - rich club: the directed Smilkov-Kocarev coefficient at one degree threshold
   (see `rich_club_directed`), not the paper's (unreproducible) ARCC values.
 - communities: networkx's CNM greedy partition on the directed, unweighted core (the
-  default, as METHODS says), or igraph's fast-greedy on its undirected simple version
+  default, as docs/methods.md says), or igraph's fast-greedy on its undirected simple version
   (`community_method="igraph"`); modularity is always networkx's directed, unweighted
   modularity of the partition. At paper scale networkx takes ~15-20 s for the k = 1
   core of all models (most of the table's time), igraph ~0.4 s, with modularity equal
   to within 0.01 (benchmarks/bench_rq2.py); networkx stays the default because it is
-  the algorithm METHODS names and runs on the directed graph itself.
+  the algorithm docs/methods.md names and runs on the directed graph itself.
 - avg_clustering weights are normalised by the core's own maximum weight (networkx).
 """
 
@@ -52,7 +52,7 @@ def kcore_levels(max_k: int) -> list[tuple[int, bool]]:
 
 
 def rich_club_directed(graph: nx.DiGraph, top_share: float = RICH_CLUB_TOP_SHARE) -> float:
-    """Directed rich-club coefficient (Smilkov & Kocarev), METHODS §4:
+    """Directed rich-club coefficient (Smilkov & Kocarev), docs/methods.md §4:
     k* = the smallest total degree among the top `top_share` highest-degree nodes,
     rich = every node with total degree >= k*, and the coefficient is
     E_rich / (N_rich (N_rich - 1)) with E_rich the directed edges among rich nodes.
@@ -105,7 +105,7 @@ def _communities(graph: nx.DiGraph, method: str = "networkx") -> tuple[float, in
     """Clauset-Newman-Moore greedy partition and its modularity, always scored with
     networkx's directed, unweighted modularity.
 
-    method "networkx" (the default, METHODS §4): `greedy_modularity_communities` on the
+    method "networkx" (the default, docs/methods.md §4): `greedy_modularity_communities` on the
     directed graph, unweighted. method "igraph": fast-greedy on the undirected simple
     graph — about 30x faster at paper scale with a partition of near-equal directed
     modularity (benchmarks/bench_rq2.py), for Hubs where networkx is too slow."""

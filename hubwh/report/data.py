@@ -13,7 +13,7 @@ import pandas as pd
 
 from hubwh.errors import HubwhError
 
-# The public marts of METHODS §8, in the order the contract lists them.
+# The public marts of docs/methods.md §8, in the order the contract lists them.
 PUBLIC_MARTS = (
     "repo_activity", "activity_summary", "activity_pareto", "activity_lorenz",
     "activity_correlations", "license_shares", "license_mwu", "developers",

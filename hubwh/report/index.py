@@ -69,7 +69,7 @@ def counts(info: SnapshotInfo) -> str:
     raw = [[f"raw.{t}", "not loaded" if n is None else fmt_num(n)] for t, n in info.raw_counts.items()]
     marts = [[f"marts.{t}", "not built" if n is None else fmt_num(n)] for t, n in info.mart_counts.items()]
     body = ('<div class="grid2">' + table(["raw table", "rows"], raw, caption="Loaded by the crawler")
-            + table(["public mart", "rows"], marts, caption="Built by dbt (METHODS §8)") + "</div>")
+            + table(["public mart", "rows"], marts, caption="Built by dbt (docs/methods.md §8)") + "</div>")
     return section("row-counts", "Row counts", "", body)
 
 

@@ -1,4 +1,4 @@
-"""Statistics of the RQ1 analysis (METHODS §2), on plain sequences of numbers.
+"""Statistics of the RQ1 analysis (docs/methods.md §2), on plain sequences of numbers.
 
 Missing values (None / NaN) are dropped first everywhere: every result reports how many
 values it used. The SQL marts (activity_summary, activity_pareto, activity_lorenz) compute

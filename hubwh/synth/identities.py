@@ -6,7 +6,7 @@ a new owner, an org team member, a discussion author.
 
 Identity oddities planted here (the ground truth of RQ2's merging):
 - a person whose username comes from their real name ("jessicasmith") may also
-  commit as the git-style real name ("Jessica Smith": METHODS §3 rule (b)) or
+  commit as the git-style real name ("Jessica Smith": docs/methods.md §3 rule (b)) or
   as a case/punctuation variant ("Jessica-Smith", "jessica_smith": rule (a),
   always next to the canonical spelling in one repo);
 - bots: the conversion bot SFconvertbot, librarian-bot, *[bot] and *-bot accounts.
@@ -28,7 +28,7 @@ _NORMALISE = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def normalise(name: str) -> str:
-    """Lower-case, without punctuation and spaces (METHODS §3)."""
+    """Lower-case, without punctuation and spaces (docs/methods.md §3)."""
     return _NORMALISE.sub("", name.lower())
 
 
@@ -43,7 +43,7 @@ def ascii_fold(text: str) -> str:
 
 
 def findable(alias: str, canonical: str) -> bool:
-    """Would METHODS §3's similarity rule propose this pair (token-set ratio >= 90
+    """Would docs/methods.md §3's similarity rule propose this pair (token-set ratio >= 90
     on normalised names)?"""
     return fuzz.token_set_ratio(normalise(alias), normalise(canonical)) >= 90
 

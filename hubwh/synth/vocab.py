@@ -2,7 +2,7 @@
 
 Facts about the Hub (real license ids, pipeline tags, library names, well-known
 organisations and model ids) with weights tuned to the published figures
-(../shared/METHODS.md, the paper's Tables 2-4) and the real 2024 lists.
+(docs/methods.md, the paper's Tables 2-4) and the real 2024 lists.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
--- Every account removed as a bot before developers are counted (METHODS §3), and why:
+-- Every account removed as a bot before developers are counted (docs/methods.md §3), and why:
 -- the seed `bots` (matched case-insensitively) and, among every username seen as a commit
 -- or discussion author, the name rules `[bot]` / `-bot` suffix. `system` (the Hub's initial
 -- commits) is not a bot: int_commit_authors_resolved drops it separately.

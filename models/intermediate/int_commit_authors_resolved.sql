@@ -1,7 +1,7 @@
--- Commit authors mapped to canonical developers (METHODS §2–§3): aliases replaced through
+-- Commit authors mapped to canonical developers (docs/methods.md §2–§3): aliases replaced through
 -- int_identity_map; bots (by raw or canonical name, see int_bot_accounts) and the Hub's
 -- `system` user get developer NULL, so they are never counted as committers.
--- Only the Hub as it stands (METHODS §0): listed repos whose latest commits fetch is ok; a repo
+-- Only the Hub as it stands (docs/methods.md §0): listed repos whose latest commits fetch is ok; a repo
 -- that turned gated / private / deleted keeps its old rows in staging (last_ok_at), but they
 -- count nowhere (its n_commits is NULL), neither in the network nor in developers.
 with current_repos as (

@@ -1,4 +1,4 @@
--- Accepted identity merges (METHODS §3): alias -> canonical developer. A name absent here
+-- Accepted identity merges (docs/methods.md §3): alias -> canonical developer. A name absent here
 -- is its own canonical id. Merges come from the curated seed; the RQ2 identity model may
 -- add automatically accepted candidates (opt-in) in `auto_merges` (edited by RQ2).
 with seed_merges as (

@@ -1,4 +1,4 @@
--- The first author of each model commit (METHODS §4), after bot removal and identity
+-- The first author of each model commit (docs/methods.md §4), after bot removal and identity
 -- merging. Decision: the first author is the first *developer* in the commit's author
 -- list, i.e. the lowest author_position whose author is neither a bot nor `system`; a
 -- commit whose authors are all bots / `system` (or that has no author) has no row and

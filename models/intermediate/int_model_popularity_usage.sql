@@ -1,4 +1,4 @@
--- Likes, downloads and usage degree of every listed model, per sub-field (METHODS
+-- Likes, downloads and usage degree of every listed model, per sub-field (docs/methods.md
 -- §5, likes vs usage): the input of usage_correlations. A listed model used by no
 -- space has n_spaces = 0 (as repo_activity.n_usage_spaces), and NULL when the crawl
 -- listed no space at all (usage unknown, not 0). 'all' holds every listed model; a

@@ -1,4 +1,4 @@
--- U(r) of METHODS §4: the distinct developers among all authors of all commits of each
+-- U(r) of docs/methods.md §4: the distinct developers among all authors of all commits of each
 -- model repo, after bot removal and identity merging (int_commit_authors_resolved gives
 -- developer NULL for bots and `system`), with how many of the repo's commits list them.
 select

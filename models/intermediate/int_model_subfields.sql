@@ -1,4 +1,4 @@
--- Sub-field membership of model repos (METHODS §4): a model belongs to a sub-field
+-- Sub-field membership of model repos (docs/methods.md §4): a model belongs to a sub-field
 -- when any of its tags is one of that sub-field's tags (seed subfield_tags).
 -- A model can belong to several sub-fields; models in none are absent.
 select distinct

@@ -1,4 +1,4 @@
--- The per-repo resources that count (METHODS §0): listed repos whose latest fetch of that
+-- The per-repo resources that count (docs/methods.md §0): listed repos whose latest fetch of that
 -- resource (commits or discussions) is ok. A repo that turned gated / private / deleted, or
 -- left the listing, keeps its old rows in staging (last_ok_at) but is absent here.
 select f.repo_type, f.repo_id, f.resource

@@ -1,4 +1,4 @@
--- License of every listed repo (METHODS §2): the value of its first `license:` tag (what
+-- License of every listed repo (docs/methods.md §2): the value of its first `license:` tag (what
 -- the reference scripts take), else cardData.license; class from seed license_classes
 -- ('unclassified' for ids the seed lacks, 'none' without license). A few real tags carry
 -- YAML debris ("license: mit\nsize_categories..."): the value is the tag's first line, trimmed.

@@ -1,4 +1,4 @@
--- The space → model usage edges (METHODS §5), one row per distinct (space, model):
+-- The space → model usage edges (docs/methods.md §5), one row per distinct (space, model):
 -- the current pairs of stg_hf_hub__space_models (already one row per pair) of spaces
 -- still listed (a space a full sweep no longer lists uses nothing any more; the
 -- same rule as repo_activity.n_usage_spaces), with the number of models the space

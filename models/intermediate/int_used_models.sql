@@ -1,5 +1,5 @@
 -- Every model id that at least one space uses, with the organisation behind it
--- (METHODS §5) and whether it is among the listed models.
+-- (docs/methods.md §5) and whether it is among the listed models.
 --
 -- Organisation: the namespace (text before the first '/') mapped through the seed
 -- `organisations` (kind 'namespace'); a legacy id without namespace (gpt2,

@@ -1,4 +1,4 @@
--- The collaboration network (METHODS §4), one row per (network, source, target).
+-- The collaboration network (docs/methods.md §4), one row per (network, source, target).
 -- For each model repo r with developers U(r) and each commit c of r with first author a:
 --   every b in U(r), b <> a: edge a -> b gains 1;   when |U(r)| = 1: self-loop a -> a gains 1.
 -- Sub-field networks repeat the construction over the model repos of that sub-field

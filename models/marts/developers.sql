@@ -1,4 +1,4 @@
--- One row per developer (canonical id, METHODS §3 and §8), and one per bot account so
+-- One row per developer (canonical id, docs/methods.md §3 and §8), and one per bot account so
 -- that bot removal is visible (is_bot = true; a bot's row is keyed by its raw username).
 -- A developer is any commit or discussion author after merging; `system` (the Hub's
 -- initial commits) and deleted discussion authors are nobody and have no row.

@@ -2,7 +2,7 @@
 -- license NULL, class 'none', for repos without a license). share_of_repos is over all listed
 -- repos of the type, share_of_licensed over repos with a license (NULL on the 'none' row).
 -- in_license_comparison: the license is used by at least var('license_min_repos') repos of
--- the type (METHODS §2); the 'none' row is always in.
+-- the type (docs/methods.md §2); the 'none' row is always in.
 with counts as (
     select repo_type, license, license_class, count(*) as n_repos
     from {{ ref('repo_activity') }}

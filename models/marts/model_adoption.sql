@@ -1,4 +1,4 @@
--- Model adoption per sub-field (METHODS §5, §8): one row per (subfield, model) for
+-- Model adoption per sub-field (docs/methods.md §5, §8): one row per (subfield, model) for
 -- every model used by at least one space of that sub-field's usage network.
 --
 -- n_spaces: usage degree (spaces using the model). co_usage_degree: distinct models

@@ -1,4 +1,4 @@
--- The co-usage network (METHODS §5, §8): undirected, weighted model–model edges,
+-- The co-usage network (docs/methods.md §5, §8): undirected, weighted model–model edges,
 -- weight n_spaces = number of spaces that use both models. Stored once per pair
 -- (model_a < model_b), never a self-pair.
 --

@@ -1,4 +1,4 @@
--- The bipartite usage network (METHODS §5, §8): one row per (space, model) where
+-- The bipartite usage network (docs/methods.md §5, §8): one row per (space, model) where
 -- the space declares that it uses the model. Models that are not (or no longer)
 -- among the listed models are kept, with model_exists = false.
 select

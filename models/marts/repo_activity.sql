@@ -1,4 +1,4 @@
--- RQ1 activity per repo (METHODS §2, §8), one row per listed (repo_type, repo_id).
+-- RQ1 activity per repo (docs/methods.md §2, §8), one row per listed (repo_type, repo_id).
 -- n_* are NULL, not 0, where the data is missing: commits columns unless the latest commits
 -- fetch is ok, discussions columns unless the discussions fetch is ok, n_community unless
 -- both are, n_downloads for spaces, n_usage_spaces for datasets and spaces and for models
@@ -36,7 +36,7 @@ select
         when r.repo_type = 'model' and (select yes from spaces_crawled)
             then coalesce(u.n_usage_spaces, 0)
     end as n_usage_spaces,
-    -- METHODS §2: the license comparison keeps repos without a license and repos whose
+    -- docs/methods.md §2: the license comparison keeps repos without a license and repos whose
     -- license is used by at least var('license_min_repos') repos of the same type
     l.license is null
         or count(*) over (partition by r.repo_type, l.license) >= {{ var('license_min_repos') }}

@@ -1,5 +1,5 @@
 -- Organisations behind the 100 most used and the 100 most co-used models
--- (METHODS §5, §8), per sub-field: one row per (subfield, ranking, organisation)
+-- (docs/methods.md §5, §8), per sub-field: one row per (subfield, ranking, organisation)
 -- with at least one model in that top 100.
 --
 -- The top 100 is exactly the first 100 models of model_adoption's tie-breaking

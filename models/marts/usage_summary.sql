@@ -1,4 +1,4 @@
--- Distribution of model usage in spaces, per sub-field (METHODS §5; paper §4.3.1):
+-- Distribution of model usage in spaces, per sub-field (docs/methods.md §5; paper §4.3.1):
 -- over the models used by at least one space of the sub-field's usage network.
 -- sd is the sample standard deviation (ddof = 1); the median interpolates (as
 -- pandas). top_model_id: the model with most spaces (ties broken as usage_position, with

@@ -1,4 +1,4 @@
--- RQ1 (METHODS §2): every license id used by at least var('license_min_repos') repos of a type
+-- RQ1 (docs/methods.md §2): every license id used by at least var('license_min_repos') repos of a type
 -- is in seed license_classes (so it has a class; `other` and `unknown` are there as
 -- unclassified on purpose). Add the id to seeds/license_classes.csv when this fails.
 select s.repo_type, s.license, s.n_repos

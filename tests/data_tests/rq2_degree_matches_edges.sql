@@ -1,5 +1,5 @@
 -- developer_centrality's in/out degrees are the counts of collab_edges without self-loops,
--- and a developer is an isolate exactly when both are 0 (METHODS §4).
+-- and a developer is an isolate exactly when both are 0 (docs/methods.md §4).
 with links as (
     select network, source, target from {{ ref('collab_edges') }} where source <> target
 ),
