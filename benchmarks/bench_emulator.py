@@ -28,13 +28,34 @@ def write_bench_snapshot(path: Path, repos: int = 2000) -> Path:
     with SnapshotWriter(path, source="synthetic", seed=1, created_at="2023-10-01T00:00:00Z") as w:
         for i in range(repos):
             repo_id = f"org{i % 50}/model-{i}"
-            w.add_repo("model", {"_id": f"{i:024x}", "id": repo_id, "likes": i % 7, "trendingScore": 0,
-                                 "private": False, "downloads": i, "tags": ["transformers", "region:us"],
-                                 "createdAt": "2023-01-01T00:00:00.000Z", "modelId": repo_id})
-            w.add_commits("model", repo_id, [
-                {"id": f"{i:020x}{j:020x}", "title": f"Update {j}", "message": "",
-                 "authors": [{"user": f"user{j % 9}"}], "date": "2023-01-01T00:00:00.000Z"}
-                for j in range(3 if i % 10 else 30)])
+            w.add_repo(
+                "model",
+                {
+                    "_id": f"{i:024x}",
+                    "id": repo_id,
+                    "likes": i % 7,
+                    "trendingScore": 0,
+                    "private": False,
+                    "downloads": i,
+                    "tags": ["transformers", "region:us"],
+                    "createdAt": "2023-01-01T00:00:00.000Z",
+                    "modelId": repo_id,
+                },
+            )
+            w.add_commits(
+                "model",
+                repo_id,
+                [
+                    {
+                        "id": f"{i:020x}{j:020x}",
+                        "title": f"Update {j}",
+                        "message": "",
+                        "authors": [{"user": f"user{j % 9}"}],
+                        "date": "2023-01-01T00:00:00.000Z",
+                    }
+                    for j in range(3 if i % 10 else 30)
+                ],
+            )
     return path
 
 
@@ -68,18 +89,26 @@ def main(argv: list[str] | None = None) -> int:
         snapshot = Path(args.snapshot) if args.snapshot else write_bench_snapshot(Path(tmp) / "hub")
         snap = Snapshot(snapshot)
         forced = {repo_id for repo_type, repo_id, _ in snap.iter_outcomes() if repo_type == "model"}
-        repo_ids = [r["id"] for r in snap.iter_repos("model")
-                    if r.get("private") is not True and r["id"] not in forced and r["id"].isascii()]
+        repo_ids = [
+            r["id"]
+            for r in snap.iter_repos("model")
+            if r.get("private") is not True and r["id"] not in forced and r["id"].isascii()
+        ]
         repo_ids = (repo_ids * (args.calls // max(1, len(repo_ids)) + 1))[: args.calls]
         start, cpu = time.perf_counter(), time.process_time()
         emulator = Emulator(snapshot)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"load: {time.perf_counter() - start:.1f} s wall, {time.process_time() - cpu:.1f} s CPU, "
-              f"peak RSS {peak_mb:.0f} MB ({', '.join(f'{len(t)} {k}s' for k, t in emulator.store.tables.items())}, "
-              f"{len(emulator.store.commits)} commit lists)")
+        print(
+            f"load: {time.perf_counter() - start:.1f} s wall, {time.process_time() - cpu:.1f} s CPU, "
+            f"peak RSS {peak_mb:.0f} MB ({', '.join(f'{len(t)} {k}s' for k, t in emulator.store.tables.items())}, "
+            f"{len(emulator.store.commits)} commit lists)"
+        )
         if args.separate:
-            proc = subprocess.Popen([sys.executable, "-m", "hubwh.cli", "emulate", "--snapshot", str(snapshot)],
-                                    stdout=subprocess.PIPE, text=True)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "hubwh.cli", "emulate", "--snapshot", str(snapshot)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             try:
                 url = proc.stdout.readline().strip()
                 crawl_commits(url, repo_ids[:200], args.threads)  # warm-up
@@ -94,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
                 seconds, commits = crawl_commits(emulator.url, repo_ids, args.threads)
                 assert emulator.counts()["commits"] >= len(repo_ids)
         where = "separate process" if args.separate else "in process"
-        print(f"commits calls ({where}, {args.threads} client threads): {len(repo_ids)} calls, {commits} commits "
-              f"in {seconds:.2f} s = {len(repo_ids) / seconds:.0f} calls/s")
+        print(
+            f"commits calls ({where}, {args.threads} client threads): {len(repo_ids)} calls, {commits} commits "
+            f"in {seconds:.2f} s = {len(repo_ids) / seconds:.0f} calls/s"
+        )
     return 0
 
 

@@ -70,9 +70,13 @@ def reap(proc: subprocess.Popen, name: str, started: float, log: Path, *, may_fa
     benchmark, unless may_fail (the caller then reads stage.exit_code)."""
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
-    stage = Stage(name, wall_s=round(time.perf_counter() - started, 1),
-                  cpu_s=round(usage.ru_utime + usage.ru_stime, 1), peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
-                  exit_code=proc.returncode)
+    stage = Stage(
+        name,
+        wall_s=round(time.perf_counter() - started, 1),
+        cpu_s=round(usage.ru_utime + usage.ru_stime, 1),
+        peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
+        exit_code=proc.returncode,
+    )
     if proc.returncode not in (0, -signal.SIGTERM) and not may_fail:
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
         raise SystemExit(f"bench-pipeline: stage {name} failed (exit {proc.returncode}); log {log}:\n{tail}")
@@ -109,8 +113,14 @@ def count_snapshot_items(snapshot: Path) -> dict:
 
 
 def synth_stage(sizes: dict, seed: int, snapshot: Path, env: dict, logs: Path) -> Stage:
-    stage = run(hubwh("synth", "--out", str(snapshot), "--seed", str(seed), "--quiet",
-                      *[f"--{k}={v}" for k, v in sizes.items()]), "synth", env, logs)
+    stage = run(
+        hubwh(
+            "synth", "--out", str(snapshot), "--seed", str(seed), "--quiet", *[f"--{k}={v}" for k, v in sizes.items()]
+        ),
+        "synth",
+        env,
+        logs,
+    )
     manifest = json.loads((snapshot / "manifest.json").read_text())
     counts = manifest["counts"]
     stage.figures["repos written"] = sum(counts.get(k, 0) for k in PAPER)
@@ -125,8 +135,9 @@ def start_emulator(snapshot: Path, env: dict, logs: Path) -> tuple[subprocess.Po
     """Start `hubwh emulate` and read the URL from its first line of output."""
     started = time.perf_counter()
     err = open(logs / "emulate.log", "wb")
-    proc = subprocess.Popen(hubwh("emulate", "--snapshot", str(snapshot), "--port", "0"), env=env,
-                            stdout=subprocess.PIPE, stderr=err)
+    proc = subprocess.Popen(
+        hubwh("emulate", "--snapshot", str(snapshot), "--port", "0"), env=env, stdout=subprocess.PIPE, stderr=err
+    )
     err.close()  # the child holds its own copy
     ready, _, _ = select.select([proc.stdout], [], [], EMULATOR_START_TIMEOUT_S)
     line = proc.stdout.readline().decode().strip() if ready else ""
@@ -145,7 +156,7 @@ def stop_emulator(proc: subprocess.Popen, started: float, load_s: float, logs: P
     served = {}
     for line in (logs / "emulate.log").read_text(errors="replace").splitlines():
         if line.startswith("served: "):
-            served = ast.literal_eval(line[len("served: "):])
+            served = ast.literal_eval(line[len("served: ") :])
     stage.figures["requests served"] = served
     return stage
 
@@ -156,20 +167,40 @@ def raw_figures(db: Path) -> tuple[dict, dict]:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw' "
-            "and not starts_with(table_name, '_dlt') order by table_name").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw' "
+                "and not starts_with(table_name, '_dlt') order by table_name"
+            ).fetchall()
+        ]
         rows = {t: con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in tables}
-        found = con.execute("select summary from raw.crawl_runs where summary is not null "
-                            "order by finished_at desc limit 1").fetchone()
+        found = con.execute(
+            "select summary from raw.crawl_runs where summary is not null order by finished_at desc limit 1"
+        ).fetchone()
     finally:
         con.close()
     return rows, json.loads(found[0]) if found else {}
 
 
 def crawl_stage(url: str, db: Path, workdir: Path, env: dict, logs: Path) -> Stage:
-    stage = run(hubwh("crawl", "--endpoint", url, "--budget", "none", "--no-progress", "--db", str(db),
-                      "--pipelines-dir", str(workdir / "dlt-pipelines")), "crawl", env, logs)
+    stage = run(
+        hubwh(
+            "crawl",
+            "--endpoint",
+            url,
+            "--budget",
+            "none",
+            "--no-progress",
+            "--db",
+            str(db),
+            "--pipelines-dir",
+            str(workdir / "dlt-pipelines"),
+        ),
+        "crawl",
+        env,
+        logs,
+    )
     rows, summary = raw_figures(db)
     listed = sum(summary.get("repos_listed", {}).values())
     loaded = sum(rows.values())
@@ -204,12 +235,16 @@ def build_stage(db: Path, target: Path, env: dict, logs: Path) -> Stage:
         by_kind[kind][r["status"]] += 1
     slowest = sorted(results, key=lambda r: r.get("execution_time") or 0, reverse=True)[:5]
     stage.figures["nodes by kind and status"] = by_kind
-    failed = [f"{r['unique_id'].split('.', 2)[-1]} ({r['status']}): {' '.join((r.get('message') or '').split())[:200]}"
-              for r in results if r["status"] in ("fail", "error")]
+    failed = [
+        f"{r['unique_id'].split('.', 2)[-1]} ({r['status']}): {' '.join((r.get('message') or '').split())[:200]}"
+        for r in results
+        if r["status"] in ("fail", "error")
+    ]
     if failed:
         stage.figures["FAILED nodes"] = failed
-    stage.figures["slowest 5 nodes"] = [f"{r['unique_id'].split('.', 2)[-1]} {r['execution_time']:.1f} s"
-                                        for r in slowest]
+    stage.figures["slowest 5 nodes"] = [
+        f"{r['unique_id'].split('.', 2)[-1]} {r['execution_time']:.1f} s" for r in slowest
+    ]
     stage.figures["DuckDB MB after build"] = mb(db.stat().st_size)
     return stage
 
@@ -232,8 +267,11 @@ def print_stage(stage: Stage) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_pipeline", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_pipeline",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--scale", type=float, default=0.15, help="fraction of the paper's scale (default 0.15)")
     parser.add_argument("--workdir", type=Path, help="where everything is written (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the workdir (snapshot, warehouse, report)")
@@ -244,7 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     sizes = {k: max(1, round(v * args.scale)) for k, v in PAPER.items()}
     workdir = (args.workdir or Path(tempfile.mkdtemp(prefix="bench-pipeline-"))).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    logs, snapshot, db, target = workdir / "logs", workdir / "snapshot", workdir / "warehouse.duckdb", workdir / "target"
+    logs, snapshot, db, target = (
+        workdir / "logs",
+        workdir / "snapshot",
+        workdir / "warehouse.duckdb",
+        workdir / "target",
+    )
     logs.mkdir(exist_ok=True)
     # Always a first crawl into an empty warehouse, as the demo does: a reused workdir loses
     # its warehouse and dlt state (the snapshot is rewritten by synth).
@@ -252,11 +295,21 @@ def main(argv: list[str] | None = None) -> int:
         stale.unlink(missing_ok=True)
     shutil.rmtree(workdir / "dlt-pipelines", ignore_errors=True)
     # Everything the children write goes under the workdir; no telemetry.
-    env = dict(os.environ, HUBWH_DB=str(db), DBT_TARGET_PATH=str(target), DBT_LOG_PATH=str(logs / "dbt"),
-               DO_NOT_TRACK="1", RUNTIME__DLTHUB_TELEMETRY="false", PYTHONDONTWRITEBYTECODE="1")
+    env = dict(
+        os.environ,
+        HUBWH_DB=str(db),
+        DBT_TARGET_PATH=str(target),
+        DBT_LOG_PATH=str(logs / "dbt"),
+        DO_NOT_TRACK="1",
+        RUNTIME__DLTHUB_TELEMETRY="false",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
 
-    print(f"bench-pipeline: scale {args.scale} ({', '.join(f'{v:,} {k}' for k, v in sizes.items())}, "
-          f"seed {args.seed}); workdir {workdir}", flush=True)
+    print(
+        f"bench-pipeline: scale {args.scale} ({', '.join(f'{v:,} {k}' for k, v in sizes.items())}, "
+        f"seed {args.seed}); workdir {workdir}",
+        flush=True,
+    )
     print(f"{'stage':<10} {'wall s':>9} {'CPU s':>9} {'peak RSS MB':>12}", flush=True)
     started = time.perf_counter()
     stages = [synth_stage(sizes, args.seed, snapshot, env, logs)]
@@ -275,9 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     stages.append(report_stage(db, workdir / "report", env, logs))
     print_stage(stages[-1])
     total = time.perf_counter() - started
-    print(f"total: {total:.1f} s wall, {sum(s.cpu_s for s in stages):.1f} s CPU (all stages), "
-          f"peak RSS {max(s.peak_rss_mb for s in stages):.0f} MB ({max(stages, key=lambda s: s.peak_rss_mb).name}), "
-          f"DuckDB {mb(db.stat().st_size)} MB", flush=True)
+    print(
+        f"total: {total:.1f} s wall, {sum(s.cpu_s for s in stages):.1f} s CPU (all stages), "
+        f"peak RSS {max(s.peak_rss_mb for s in stages):.0f} MB ({max(stages, key=lambda s: s.peak_rss_mb).name}), "
+        f"DuckDB {mb(db.stat().st_size)} MB",
+        flush=True,
+    )
     failed = [s.name for s in stages if s.exit_code not in (0, -signal.SIGTERM)]
     if failed:
         print(f"bench-pipeline: {', '.join(failed)} reported failures (above); logs in {logs}", flush=True)

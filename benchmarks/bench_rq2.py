@@ -32,8 +32,8 @@ import networkx as nx
 import pandas as pd
 
 from hubwh.network import build_graph, centrality_frame, kcore_frame, summary_frame
-from hubwh.network.graph import induced_subgraph
 from hubwh.network.centrality import developer_centrality
+from hubwh.network.graph import induced_subgraph
 from hubwh.network.kcore import _assortativity, _igraph_fastgreedy, rich_club_directed
 
 PAPER = {"developers": 101_144, "non_isolates": 10_524, "edges": 21_598, "degree_max": 3_140}
@@ -89,8 +89,9 @@ def synthetic_edges(scale: float, seed: int) -> pd.DataFrame:
     core = [f"core{i}" for i in range(14)]
     for _ in range(3):
         add_repo(core, ["all", "nlp"])
-    return pd.DataFrame([(n, s, t, w) for (n, s, t), w in edges.items()],
-                        columns=["network", "source", "target", "weight"])
+    return pd.DataFrame(
+        [(n, s, t, w) for (n, s, t), w in edges.items()], columns=["network", "source", "target", "weight"]
+    )
 
 
 TRACE_MEMORY = True  # --no-memory turns the second, traced run off
@@ -130,14 +131,25 @@ def measure(label: str, fn, results: list, *, keep: bool = True, trace: bool = T
 def bench_network(edges: pd.DataFrame, results: list) -> None:
     all_edges = edges.loc[edges["network"] == "all"]
     graph = measure("build graph (all)", lambda: build_graph(all_edges), results)
-    summary = measure("developer_centrality (all: degree, PageRank, core)", lambda: developer_centrality(graph), results)
+    summary = measure(
+        "developer_centrality (all: degree, PageRank, core)", lambda: developer_centrality(graph), results
+    )
     active = summary.loc[~summary["is_isolate"]]
-    print(f"    developers {len(summary):,}  non-isolates {len(active):,}  edges {graph.number_of_edges():,}  "
-          f"degree mean {active['degree'].mean():.2f} sd {active['degree'].std():.2f} "
-          f"median {active['degree'].median():.0f} max {active['degree'].max()}  max core {summary['core_number'].max()}")
-    print("    (paper: developers {developers:,}, non-isolates {non_isolates:,}, edges {edges:,}, "
-          "degree mean 4.10 sd 32.63 median 2 max {degree_max:,}, max core 26)".format(**PAPER))
-    measure("  of which PageRank alone", lambda: nx.pagerank(graph.subgraph(active["developer"]), weight="weight"), results, keep=False)
+    print(
+        f"    developers {len(summary):,}  non-isolates {len(active):,}  edges {graph.number_of_edges():,}  "
+        f"degree mean {active['degree'].mean():.2f} sd {active['degree'].std():.2f} "
+        f"median {active['degree'].median():.0f} max {active['degree'].max()}  max core {summary['core_number'].max()}"
+    )
+    print(
+        "    (paper: developers {developers:,}, non-isolates {non_isolates:,}, edges {edges:,}, "
+        "degree mean 4.10 sd 32.63 median 2 max {degree_max:,}, max core 26)".format(**PAPER)
+    )
+    measure(
+        "  of which PageRank alone",
+        lambda: nx.pagerank(graph.subgraph(active["developer"]), weight="weight"),
+        results,
+        keep=False,
+    )
     measure("  of which core_number alone", lambda: nx.core_number(graph), results, keep=False)
 
     core_numbers = nx.core_number(graph)
@@ -145,21 +157,33 @@ def bench_network(edges: pd.DataFrame, results: list) -> None:
     for k in sorted({1, 5, 10, max_k}):
         core = induced_subgraph(graph, [v for v, c in core_numbers.items() if c >= k])
         print(f"  k = {k}: {core.number_of_nodes():,} nodes, {core.number_of_edges():,} edges", flush=True)
-        nx_part = measure(f"  k={k} modularity: networkx greedy (CNM)",
-                          lambda: nx.community.greedy_modularity_communities(core), results)
+        nx_part = measure(
+            f"  k={k} modularity: networkx greedy (CNM)",
+            lambda: nx.community.greedy_modularity_communities(core),
+            results,
+        )
         q_nx = nx.community.modularity(core, nx_part, weight=None)
         ig_part = measure(f"  k={k} modularity: igraph fast-greedy", lambda: _igraph_fastgreedy(core), results)
         q_ig = nx.community.modularity(core, ig_part, weight=None)
-        print(f"    directed modularity: networkx {q_nx:.4f} ({len(nx_part)} communities), "
-              f"igraph {q_ig:.4f} ({len(ig_part)} communities)")
+        print(
+            f"    directed modularity: networkx {q_nx:.4f} ({len(nx_part)} communities), "
+            f"igraph {q_ig:.4f} ({len(ig_part)} communities)"
+        )
         measure(f"  k={k} density + reciprocity", lambda: (nx.density(core), nx.reciprocity(core)), results, keep=False)
         measure(f"  k={k} rich club (directed)", lambda: rich_club_directed(core), results, keep=False)
         measure(f"  k={k} assortativity", lambda: _assortativity(core), results, keep=False)
-        measure(f"  k={k} avg clustering (weighted)", lambda: nx.average_clustering(core, weight="weight"), results, keep=False)
+        measure(
+            f"  k={k} avg clustering (weighted)",
+            lambda: nx.average_clustering(core, weight="weight"),
+            results,
+            keep=False,
+        )
 
     print("  whole Python models (all four networks):")
     cent = measure("developer_centrality model", lambda: centrality_frame(edges), results)
-    measure("collab_summary model (reusing centrality)", lambda: summary_frame(edges, centrality=cent), results, keep=False)
+    measure(
+        "collab_summary model (reusing centrality)", lambda: summary_frame(edges, centrality=cent), results, keep=False
+    )
     table = measure("collab_kcore model", lambda: kcore_frame(edges), results)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
@@ -168,8 +192,40 @@ def bench_identity(seed: int, results: list) -> None:
     from hubwh.identity import merge_candidates
 
     rng = random.Random(seed)
-    syllables = ["ka", "ri", "mo", "ne", "ta", "lu", "si", "de", "ro", "an", "el", "jo", "mi", "sa", "to", "va",
-                 "zh", "ng", "er", "is", "ha", "yu", "li", "be", "co", "fa", "gu", "pe", "wi", "xo", "qu", "dr"]
+    syllables = [
+        "ka",
+        "ri",
+        "mo",
+        "ne",
+        "ta",
+        "lu",
+        "si",
+        "de",
+        "ro",
+        "an",
+        "el",
+        "jo",
+        "mi",
+        "sa",
+        "to",
+        "va",
+        "zh",
+        "ng",
+        "er",
+        "is",
+        "ha",
+        "yu",
+        "li",
+        "be",
+        "co",
+        "fa",
+        "gu",
+        "pe",
+        "wi",
+        "xo",
+        "qu",
+        "dr",
+    ]
 
     def word(lo: int, hi: int) -> str:
         return "".join(rng.choice(syllables) for _ in range(rng.randint(lo, hi)))
@@ -179,9 +235,10 @@ def bench_identity(seed: int, results: list) -> None:
     names = set()
     while len(names) < 99_000:
         u = rng.random()
-        f, l = rng.choice(first), rng.choice(last)
-        names.add(f"{f}{l}" if u < 0.4 else f"{f[0]}{l}{rng.randrange(100)}" if u < 0.7
-                  else f"{f}-{rng.randrange(10_000)}")
+        f, s = rng.choice(first), rng.choice(last)
+        names.add(
+            f"{f}{s}" if u < 0.4 else f"{f[0]}{s}{rng.randrange(100)}" if u < 0.7 else f"{f}-{rng.randrange(10_000)}"
+        )
     real = {f"{rng.choice(first).title()} {rng.choice(last).title()}" for _ in range(2_000)}
     names |= {r.lower().replace(" ", "") for r in sorted(real)[::5]}  # ~400 people with both spellings
     people = sorted(names | real)
@@ -191,8 +248,9 @@ def bench_identity(seed: int, results: list) -> None:
         k = rng.choices([1, 2, 3], weights=[90, 8, 2])[0]
         rows += [(f"repo{r}", rng.choice(people)) for _ in range(k)]
     frame = pd.DataFrame(rows, columns=["repo", "name"])
-    out = measure(f"identity candidates ({len(people):,} names, {len(real):,} real)",
-                  lambda: merge_candidates(frame, 90), results)
+    out = measure(
+        f"identity candidates ({len(people):,} names, {len(real):,} real)", lambda: merge_candidates(frame, 90), results
+    )
     print(f"    {len(out):,} candidates: {out['reason'].value_counts().to_dict()}")
 
 
@@ -207,8 +265,9 @@ def main() -> None:
     TRACE_MEMORY = not args.no_memory
     results: list = []
     t0 = time.perf_counter()
-    edges = measure("synthesise edge list (setup, not traced)", lambda: synthetic_edges(args.scale, args.seed),
-                    results, trace=False)
+    edges = measure(
+        "synthesise edge list (setup, not traced)", lambda: synthetic_edges(args.scale, args.seed), results, trace=False
+    )
     print(f"    {len(edges):,} edge rows; networks {edges['network'].value_counts().to_dict()}")
     bench_network(edges, results)
     if not args.skip_identity:

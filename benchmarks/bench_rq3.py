@@ -27,8 +27,10 @@ import pandas as pd
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PAPER = {"models": 348_181, "spaces": 156_642}
-RQ3_SELECT = ("+model_usage +model_co_usage +model_adoption +top_organisations +usage_summary "
-              "+usage_correlations +int_paper_figures__rq3")
+RQ3_SELECT = (
+    "+model_usage +model_co_usage +model_adoption +top_organisations +usage_summary "
+    "+usage_correlations +int_paper_figures__rq3"
+)
 
 REPO_COLUMNS = """repo_id varchar, author varchar, likes bigint, downloads bigint, downloads_all_time bigint,
     trending_score double, tags json, pipeline_tag varchar, library_name varchar, created_at timestamptz,
@@ -49,19 +51,49 @@ def load_raw(snapshot: Path, db: Path) -> dict[str, int]:
         con.execute(f"create or replace table raw.{table} ({REPO_COLUMNS})")
     con.execute("""create or replace table raw.space_models (space_id varchar, model_id varchar,
                    model_position bigint, listed_at timestamptz, _dlt_load_id varchar, _dlt_id varchar)""")
-    columns = ["repo_id", "author", "likes", "downloads", "tags", "pipeline_tag", "library_name", "created_at",
-               "last_modified", "sha", "gated", "card_license", "sdk", "first_listed_at", "last_listed_at",
-               "is_listed"]
+    columns = [
+        "repo_id",
+        "author",
+        "likes",
+        "downloads",
+        "tags",
+        "pipeline_tag",
+        "library_name",
+        "created_at",
+        "last_modified",
+        "sha",
+        "gated",
+        "card_license",
+        "sdk",
+        "first_listed_at",
+        "last_listed_at",
+        "is_listed",
+    ]
     counts = {}
     for repo_type, table in (("model", "models"), ("space", "spaces")):
         rows, pairs = [], []
         for r in snap.iter_repos(repo_type):
             card = r.get("cardData") or {}
-            rows.append((r["id"], r.get("author"), r.get("likes"), r.get("downloads"), json.dumps(r.get("tags") or []),
-                         r.get("pipeline_tag"), r.get("library_name"), r.get("createdAt"), r.get("lastModified"),
-                         r.get("sha"), str(r.get("gated", False)).lower(),
-                         json.dumps(card["license"]) if "license" in card else None, r.get("sdk"),
-                         swept, swept, True))
+            rows.append(
+                (
+                    r["id"],
+                    r.get("author"),
+                    r.get("likes"),
+                    r.get("downloads"),
+                    json.dumps(r.get("tags") or []),
+                    r.get("pipeline_tag"),
+                    r.get("library_name"),
+                    r.get("createdAt"),
+                    r.get("lastModified"),
+                    r.get("sha"),
+                    str(r.get("gated", False)).lower(),
+                    json.dumps(card["license"]) if "license" in card else None,
+                    r.get("sdk"),
+                    swept,
+                    swept,
+                    True,
+                )
+            )
             for position, model_id in enumerate(r.get("models") or []):
                 pairs.append((r["id"], model_id, position, swept))
         frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 (read by DuckDB below)
@@ -69,8 +101,9 @@ def load_raw(snapshot: Path, db: Path) -> dict[str, int]:
         counts[table] = len(rows)
         if pairs:
             pair_frame = pd.DataFrame(pairs, columns=["space_id", "model_id", "model_position", "listed_at"])  # noqa: F841
-            con.execute("insert into raw.space_models (space_id, model_id, model_position, listed_at) "
-                        "select * from pair_frame")
+            con.execute(
+                "insert into raw.space_models (space_id, model_id, model_position, listed_at) select * from pair_frame"
+            )
             counts["space_models"] = len(pairs)
     con.close()
     return counts
@@ -78,10 +111,26 @@ def load_raw(snapshot: Path, db: Path) -> dict[str, int]:
 
 def run_dbt_child(db: Path, work: Path, cap: int | None) -> tuple[float, float, dict]:
     """`dbt build` of the RQ3 selection in a child process: (wall s, child peak RSS MiB, run_results)."""
-    env = dict(os.environ, HUBWH_DB=str(db), DBT_TARGET_PATH=str(work / "target"), DBT_LOG_PATH=str(work / "logs"),
-               DO_NOT_TRACK="1", RUNTIME__DLTHUB_TELEMETRY="false")
-    args = [str(Path(sys.executable).with_name("dbt")), "build", "--profiles-dir", ".", "--select", RQ3_SELECT,
-            "--indirect-selection", "cautious", "--vars", json.dumps({"co_usage_max_models_per_space": cap})]
+    env = dict(
+        os.environ,
+        HUBWH_DB=str(db),
+        DBT_TARGET_PATH=str(work / "target"),
+        DBT_LOG_PATH=str(work / "logs"),
+        DO_NOT_TRACK="1",
+        RUNTIME__DLTHUB_TELEMETRY="false",
+    )
+    args = [
+        str(Path(sys.executable).with_name("dbt")),
+        "build",
+        "--profiles-dir",
+        ".",
+        "--select",
+        RQ3_SELECT,
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        json.dumps({"co_usage_max_models_per_space": cap}),
+    ]
     started = time.perf_counter()
     proc = subprocess.run(args, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -111,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         snapshot = args.work / "hub"
         t = time.perf_counter()
         generate(snapshot, models=sizes["models"], datasets=0, spaces=sizes["spaces"], seed=args.seed)
-        print(f"synthetic Hub: {sizes['models']:,} models, {sizes['spaces']:,} spaces in {time.perf_counter() - t:.1f} s")
+        print(
+            f"synthetic Hub: {sizes['models']:,} models, {sizes['spaces']:,} spaces in {time.perf_counter() - t:.1f} s"
+        )
 
     db = args.work / "warehouse.duckdb"
     db.unlink(missing_ok=True)
@@ -131,10 +182,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {r['unique_id'].split('.')[-1]:<40} {r['execution_time']:7.2f} s")
 
     con = duckdb.connect(str(db), read_only=True)
-    summary = con.sql("select subfield, n_models_used, n_spaces_using, n_edges, round(mean_n_spaces, 2) as mean, "
-                      "median_n_spaces as median, round(sd_n_spaces, 2) as sd, max_n_spaces as max, "
-                      "n_co_usage_pairs, n_spaces_excluded_from_co_usage as excluded "
-                      "from marts.usage_summary order by subfield")
+    summary = con.sql(
+        "select subfield, n_models_used, n_spaces_using, n_edges, round(mean_n_spaces, 2) as mean, "
+        "median_n_spaces as median, round(sd_n_spaces, 2) as sd, max_n_spaces as max, "
+        "n_co_usage_pairs, n_spaces_excluded_from_co_usage as excluded "
+        "from marts.usage_summary order by subfield"
+    )
     print(summary)
     con.close()
     return 0

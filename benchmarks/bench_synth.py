@@ -12,8 +12,8 @@ own (CPU time is the fairer figure on a shared, loaded machine). Not a test.
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -23,16 +23,32 @@ from pathlib import Path
 
 PAPER = {"models": 348_181, "datasets": 65_761, "spaces": 156_642}
 
+
 def proportional(models: int) -> dict:
-    return {"models": models, "datasets": round(models * PAPER["datasets"] / PAPER["models"]),
-            "spaces": round(models * PAPER["spaces"] / PAPER["models"])}
+    return {
+        "models": models,
+        "datasets": round(models * PAPER["datasets"] / PAPER["models"]),
+        "spaces": round(models * PAPER["spaces"] / PAPER["models"]),
+    }
+
 
 SIZES = {"paper": PAPER, "2m": proportional(2_000_000)}
 
+
 def run_one(label: str, sizes: dict, seed: int, workdir: Path, keep: bool) -> dict:
     out = workdir / f"hub-{label}"
-    cmd = [sys.executable, "-m", "hubwh.cli", "synth", "--out", str(out), "--seed", str(seed), "--quiet",
-           *[f"--{k}={v}" for k, v in sizes.items()]]
+    cmd = [
+        sys.executable,
+        "-m",
+        "hubwh.cli",
+        "synth",
+        "--out",
+        str(out),
+        "--seed",
+        str(seed),
+        "--quiet",
+        *[f"--{k}={v}" for k, v in sizes.items()],
+    ]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -41,14 +57,21 @@ def run_one(label: str, sizes: dict, seed: int, workdir: Path, keep: bool) -> di
         raise SystemExit(f"hubwh synth failed ({status}) for {label}")
     manifest = json.loads((out / "manifest.json").read_text())
     size = sum(p.stat().st_size for p in out.iterdir())
-    row = {"label": label, **sizes, "wall_s": round(wall, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
-           "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-           "snapshot_mb": round(size / 1e6, 1), "counts": manifest["counts"]}
+    row = {
+        "label": label,
+        **sizes,
+        "wall_s": round(wall, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "snapshot_mb": round(size / 1e6, 1),
+        "counts": manifest["counts"],
+    }
     repos = sizes["models"] + sizes["datasets"] + sizes["spaces"]
     row["repos_per_s"] = round(repos / wall)
     if not keep:
         shutil.rmtree(out)
     return row
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -71,14 +94,19 @@ def main(argv: list[str] | None = None) -> int:
         runs = {name: SIZES[name] for name in args.sizes.split(",")}
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-synth-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"{'run':<8} {'models':>10} {'datasets':>9} {'spaces':>9} {'wall s':>8} {'CPU s':>8} {'peak RSS MB':>12} "
-          f"{'snapshot MB':>12} {'repos/s':>8} {'commit lists':>13}")
+    print(
+        f"{'run':<8} {'models':>10} {'datasets':>9} {'spaces':>9} {'wall s':>8} {'CPU s':>8} {'peak RSS MB':>12} "
+        f"{'snapshot MB':>12} {'repos/s':>8} {'commit lists':>13}"
+    )
     for label, sizes in runs.items():
         row = run_one(label, sizes, args.seed, workdir, args.keep)
-        print(f"{label:<8} {row['models']:>10,} {row['datasets']:>9,} {row['spaces']:>9,} "
-              f"{row['wall_s']:>8} {row['cpu_s']:>8} "
-              f"{row['peak_rss_mb']:>12} {row['snapshot_mb']:>12} {row['repos_per_s']:>8,} "
-              f"{row['counts'].get('commits', 0):>13,}", flush=True)
+        print(
+            f"{label:<8} {row['models']:>10,} {row['datasets']:>9,} {row['spaces']:>9,} "
+            f"{row['wall_s']:>8} {row['cpu_s']:>8} "
+            f"{row['peak_rss_mb']:>12} {row['snapshot_mb']:>12} {row['repos_per_s']:>8,} "
+            f"{row['counts'].get('commits', 0):>13,}",
+            flush=True,
+        )
     if not args.workdir and not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -74,8 +74,10 @@ class RequestStats:
 
     def as_dict(self) -> dict[str, int]:
         with self._lock:
-            return {k: getattr(self, k) for k in
-                    ("requests", "http_429", "http_5xx", "retries", "transport_errors", "bad_bodies")}
+            return {
+                k: getattr(self, k)
+                for k in ("requests", "http_429", "http_5xx", "retries", "transport_errors", "bad_bodies")
+            }
 
 
 def _retry_after(headers) -> float | None:
@@ -96,9 +98,17 @@ def _retry_after(headers) -> float | None:
 class RetryingTransport(httpx2.BaseTransport):
     """An httpx2 transport that rate-limits, retries and counts every request."""
 
-    def __init__(self, limiter: RateLimiter, stats: RequestStats, *, max_retries: int = 8,
-                 max_429_retries: int = 30, backoff_base: float = 0.25, backoff_max: float = 30.0,
-                 max_connections: int = 64):
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        stats: RequestStats,
+        *,
+        max_retries: int = 8,
+        max_429_retries: int = 30,
+        backoff_base: float = 0.25,
+        backoff_max: float = 30.0,
+        max_connections: int = 64,
+    ):
         self.limiter = limiter
         self.stats = stats
         self.max_retries = max_retries
@@ -109,7 +119,7 @@ class RetryingTransport(httpx2.BaseTransport):
         self._inner = httpx2.HTTPTransport(limits=limits, retries=0)
 
     def _backoff(self, attempt: int) -> float:
-        wait = min(self.backoff_max, self.backoff_base * (2 ** attempt))
+        wait = min(self.backoff_max, self.backoff_base * (2**attempt))
         return wait * (0.5 + random.random() / 2)  # jitter: workers do not retry in lockstep
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
@@ -128,8 +138,9 @@ class RetryingTransport(httpx2.BaseTransport):
                 # Nobody answering at all is not worth a long wait: a few quick tries, then stop.
                 if failures > (min(self.max_retries, CONNECT_RETRIES) if refused else self.max_retries):
                     if refused:
-                        raise HubUnreachable(f"cannot connect to {request.url.scheme}://{request.url.netloc.decode()}: "
-                                             f"{exc}") from None
+                        raise HubUnreachable(
+                            f"cannot connect to {request.url.scheme}://{request.url.netloc.decode()}: {exc}"
+                        ) from None
                     raise
                 self.stats.add(retries=1)
                 log.debug("retrying %s %s after %s", request.method, request.url.path, type(exc).__name__)
@@ -208,15 +219,22 @@ class HubClient:
     """The crawl's access to the Hub. A context manager: it installs the retrying, rate-limited
     transport in `huggingface_hub` for its lifetime (one crawl per process at a time)."""
 
-    def __init__(self, endpoint: str | None = None, token: str | bool | None = None, *,
-                 budget: tuple[int, float] | None = (1000, 300), max_retries: int = 8,
-                 backoff_base: float = 0.25, timeout: float = 60.0, max_connections: int = 64):
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        token: str | bool | None = None,
+        *,
+        budget: tuple[int, float] | None = (1000, 300),
+        max_retries: int = 8,
+        backoff_base: float = 0.25,
+        timeout: float = 60.0,
+        max_connections: int = 64,
+    ):
         self.endpoint = resolve_endpoint(endpoint)
         self._token = resolve_token(token)
         self.limiter = RateLimiter(budget)
         self.stats = RequestStats()
-        self._transport_args = dict(max_retries=max_retries, backoff_base=backoff_base,
-                                    max_connections=max_connections)
+        self._transport_args = dict(max_retries=max_retries, backoff_base=backoff_base, max_connections=max_connections)
         self._timeout = httpx2.Timeout(timeout, connect=min(timeout, 10.0))
         self._headers = build_hf_headers(token=self._token, library_name="hubwh")
         self._transport: RetryingTransport | None = None
@@ -228,11 +246,15 @@ class HubClient:
     def __repr__(self) -> str:  # never show the token
         return f"HubClient(endpoint={self.endpoint!r}, authenticated={self.authenticated})"
 
-    def __enter__(self) -> "HubClient":
+    def __enter__(self) -> HubClient:
         def factory() -> httpx2.Client:
             self._transport = RetryingTransport(self.limiter, self.stats, **self._transport_args)
-            return httpx2.Client(transport=self._transport, event_hooks={"request": [hf_request_event_hook]},
-                                 follow_redirects=True, timeout=self._timeout)
+            return httpx2.Client(
+                transport=self._transport,
+                event_hooks={"request": [hf_request_event_hook]},
+                follow_redirects=True,
+                timeout=self._timeout,
+            )
 
         set_client_factory(factory)
         return self
@@ -284,7 +306,8 @@ class HubClient:
             try:
                 items, total, start = body["discussions"], int(body["count"]), int(body["start"])
             except (KeyError, TypeError, ValueError):
-                raise ValueError(f"discussions of {repo_type} {repo_id}: page {page} lacks discussions/count/start")
+                msg = f"discussions of {repo_type} {repo_id}: page {page} lacks discussions/count/start"
+                raise ValueError(msg) from None
             yield items
             if not items or start + len(items) >= total:
                 return

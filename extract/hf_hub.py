@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import dlt
@@ -37,26 +37,71 @@ _LISTED = [("first_listed_at", TS), ("last_listed_at", TS), ("is_listed", BOOL)]
 _DATES = [("created_at", TS), ("last_modified", TS), ("sha", STR), ("gated", STR), ("card_license", JSON)]
 
 COLUMNS: dict[str, list[tuple[str, Any]]] = {
-    "models": _REPO_HEAD + [("downloads", INT), ("downloads_all_time", INT)] + _REPO_COMMON_TAIL
-    + [("pipeline_tag", STR), ("library_name", STR)] + _DATES + [("safetensors_total", INT)] + _LISTED,
+    "models": _REPO_HEAD
+    + [("downloads", INT), ("downloads_all_time", INT)]
+    + _REPO_COMMON_TAIL
+    + [("pipeline_tag", STR), ("library_name", STR)]
+    + _DATES
+    + [("safetensors_total", INT)]
+    + _LISTED,
     "datasets": _REPO_HEAD + [("downloads", INT), ("downloads_all_time", INT)] + _REPO_COMMON_TAIL + _DATES + _LISTED,
     # "Columns as models, plus sdk; no downloads": the model-only columns stay (NULL) so a union
     # of the three tables lines up.
-    "spaces": _REPO_HEAD + _REPO_COMMON_TAIL + [("pipeline_tag", STR), ("library_name", STR)] + _DATES
-    + [("safetensors_total", INT)] + _LISTED + [("sdk", STR)],
+    "spaces": _REPO_HEAD
+    + _REPO_COMMON_TAIL
+    + [("pipeline_tag", STR), ("library_name", STR)]
+    + _DATES
+    + [("safetensors_total", INT)]
+    + _LISTED
+    + [("sdk", STR)],
     "space_models": [("space_id", STR), ("model_id", STR), ("model_position", INT), ("listed_at", TS)],
-    "commits": [("repo_type", STR), ("repo_id", STR), ("commit_id", STR), ("commit_position", INT),
-                ("committed_at", TS), ("title", STR), ("authors", JSON), ("fetched_at", TS)],
-    "discussions": [("repo_type", STR), ("repo_id", STR), ("num", INT), ("title", STR), ("status", STR),
-                    ("is_pull_request", BOOL), ("author", STR), ("created_at", TS), ("fetched_at", TS)],
-    "fetch_log": [("repo_type", STR), ("repo_id", STR), ("resource", STR), ("status", STR), ("message", STR),
-                  ("n_requests", INT), ("fetched_at", TS), ("sha", STR), ("last_modified", TS),
-                  ("last_ok_at", TS), ("n_rows", INT)],
-    "crawl_runs": [("run_id", STR), ("started_at", TS), ("finished_at", TS), ("endpoint", STR),
-                   ("scope", JSON), ("summary", JSON)],
+    "commits": [
+        ("repo_type", STR),
+        ("repo_id", STR),
+        ("commit_id", STR),
+        ("commit_position", INT),
+        ("committed_at", TS),
+        ("title", STR),
+        ("authors", JSON),
+        ("fetched_at", TS),
+    ],
+    "discussions": [
+        ("repo_type", STR),
+        ("repo_id", STR),
+        ("num", INT),
+        ("title", STR),
+        ("status", STR),
+        ("is_pull_request", BOOL),
+        ("author", STR),
+        ("created_at", TS),
+        ("fetched_at", TS),
+    ],
+    "fetch_log": [
+        ("repo_type", STR),
+        ("repo_id", STR),
+        ("resource", STR),
+        ("status", STR),
+        ("message", STR),
+        ("n_requests", INT),
+        ("fetched_at", TS),
+        ("sha", STR),
+        ("last_modified", TS),
+        ("last_ok_at", TS),
+        ("n_rows", INT),
+    ],
+    "crawl_runs": [
+        ("run_id", STR),
+        ("started_at", TS),
+        ("finished_at", TS),
+        ("endpoint", STR),
+        ("scope", JSON),
+        ("summary", JSON),
+    ],
 }
 PRIMARY_KEYS = {
-    "models": ["repo_id"], "datasets": ["repo_id"], "spaces": ["repo_id"],
+    "models": ["repo_id"],
+    "datasets": ["repo_id"],
+    "spaces": ["repo_id"],
     "space_models": ["space_id", "model_id"],
     "commits": ["repo_type", "repo_id", "commit_id"],
     "discussions": ["repo_type", "repo_id", "num"],
@@ -100,7 +145,7 @@ def parse_ts(value: Any) -> datetime | None:
         ts = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise Malformed(f"not an ISO date: {str(value)[:40]!r}") from None
-    return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
 def _int(value: Any, name: str) -> int | None:
@@ -182,8 +227,9 @@ def space_model_rows(item: dict, listed_at: datetime) -> list[dict]:
     for position, model_id in enumerate(models):
         if model_id not in seen:
             seen.add(model_id)
-            rows.append({"space_id": item["id"], "model_id": model_id, "model_position": position,
-                         "listed_at": listed_at})
+            rows.append(
+                {"space_id": item["id"], "model_id": model_id, "model_position": position, "listed_at": listed_at}
+            )
     return rows
 
 
@@ -194,10 +240,13 @@ def commit_row(repo_type: str, repo_id: str, position: int, item: Any, fetched_a
     if missing:
         raise Malformed(f"commit item lacks {', '.join(missing)}")
     authors = item["authors"]
-    if not isinstance(authors, list) or not all(isinstance(a, dict) and isinstance(a.get("user"), str) for a in authors):
+    if not isinstance(authors, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("user"), str) for a in authors
+    ):
         raise Malformed(f"commit {str(item['id'])[:12]}: authors is not a list of {{'user': ...}}")
     return {
-        "repo_type": repo_type, "repo_id": repo_id,
+        "repo_type": repo_type,
+        "repo_id": repo_id,
         "commit_id": _text(item["id"], "id"),
         "commit_position": position,
         "committed_at": parse_ts(item["date"]),
@@ -218,7 +267,8 @@ def discussion_row(repo_type: str, repo_id: str, item: Any, fetched_at: datetime
     if name is None:
         raise Malformed(f"discussion #{item['num']}: author is not an object")
     return {
-        "repo_type": repo_type, "repo_id": repo_id,
+        "repo_type": repo_type,
+        "repo_id": repo_id,
         "num": _int(item["num"], "num"),
         "title": _text(item["title"], "title"),
         "status": _text(item["status"], "status"),
@@ -235,8 +285,14 @@ def _resource(table: str, data: pa.Table | None):
         if data is not None:
             yield data
 
-    return dlt.resource(rows, name=table, table_name=table, primary_key=PRIMARY_KEYS[table],
-                        write_disposition="merge", columns=dlt_columns(table))()
+    return dlt.resource(
+        rows,
+        name=table,
+        table_name=table,
+        primary_key=PRIMARY_KEYS[table],
+        write_disposition="merge",
+        columns=dlt_columns(table),
+    )()
 
 
 @dlt.source(name="hf_hub", max_table_nesting=0)

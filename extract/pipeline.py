@@ -20,10 +20,10 @@ import json
 import logging
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,16 @@ import pyarrow as pa
 from huggingface_hub.errors import DisabledRepoError, GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
 
 from extract.client import HubClient, HubUnreachable
-from extract.hf_hub import (REPO_TABLE, Malformed, arrow_schema, commit_row, discussion_row, repo_row,
-                            space_model_rows, to_arrow)
+from extract.hf_hub import (
+    REPO_TABLE,
+    Malformed,
+    arrow_schema,
+    commit_row,
+    discussion_row,
+    repo_row,
+    space_model_rows,
+    to_arrow,
+)
 from extract.progress import CrawlProgress
 from extract.scope import Scope
 from extract.warehouse import Warehouse, resolve_db_path
@@ -49,7 +57,7 @@ LIST_FLUSH_ROWS = 20_000
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _one_line(exc: BaseException, limit: int = 300) -> str:
@@ -99,16 +107,23 @@ class Batch:
     def due(self, rows: int = FLUSH_ROWS, results: int = FLUSH_RESULTS, seconds: float = FLUSH_SECONDS) -> bool:
         if not self.tables:
             return False
-        return (self.results >= results or self.n_rows() >= rows
-                or time.monotonic() - self.started >= seconds)
+        return self.results >= results or self.n_rows() >= rows or time.monotonic() - self.started >= seconds
 
     def as_load(self) -> dict[str, Any]:
         return dict(self.tables)
 
 
 class Crawler:
-    def __init__(self, client: HubClient, warehouse: Warehouse, scope: Scope, *, workers: int,
-                 progress: CrawlProgress, flush_seconds: float = FLUSH_SECONDS):
+    def __init__(
+        self,
+        client: HubClient,
+        warehouse: Warehouse,
+        scope: Scope,
+        *,
+        workers: int,
+        progress: CrawlProgress,
+        flush_seconds: float = FLUSH_SECONDS,
+    ):
         self.client = client
         self.wh = warehouse
         self.scope = scope
@@ -174,8 +189,9 @@ class Crawler:
         except HfHubHTTPError as exc:
             status = exc.response.status_code if exc.response is not None else None
             if status in (401, 403):
-                raise HubwhError(f"the Hub refused to list {repo_type}s ({status}): the token is invalid or "
-                                 f"lacks access") from None
+                raise HubwhError(
+                    f"the Hub refused to list {repo_type}s ({status}): the token is invalid or lacks access"
+                ) from None
             raise HubwhError(f"listing {repo_type}s failed: {_one_line(exc)}") from None
         self._load_listing(repo_type, batch)
         self.progress.finish(task)
@@ -195,7 +211,8 @@ class Crawler:
         fresh = to_arrow(table, rows)
         load[table] = self.wh.query_arrow(
             f"SELECT b.* REPLACE (coalesce(t.first_listed_at, b.first_listed_at) AS first_listed_at) "
-            f"FROM fresh b LEFT JOIN raw.{table} t USING (repo_id)", fresh=fresh,
+            f"FROM fresh b LEFT JOIN raw.{table} t USING (repo_id)",
+            fresh=fresh,
         ).cast(arrow_schema(table))
         self.wh.load(load)
 
@@ -203,10 +220,12 @@ class Crawler:
         table = REPO_TABLE[repo_type]
         cols = ", ".join(arrow_schema(table).names)
         gone = self.wh.query_arrow(
-            f"SELECT {cols} FROM raw.{table} WHERE is_listed AND last_listed_at < ?", [listed_at])
+            f"SELECT {cols} FROM raw.{table} WHERE is_listed AND last_listed_at < ?", [listed_at]
+        )
         if gone.num_rows:
-            gone = gone.set_column(gone.schema.get_field_index("is_listed"), "is_listed",
-                                   pa.array([False] * gone.num_rows))
+            gone = gone.set_column(
+                gone.schema.get_field_index("is_listed"), "is_listed", pa.array([False] * gone.num_rows)
+            )
             self.wh.load({table: gone.cast(arrow_schema(table))})
         self.marked_unlisted[repo_type] = gone.num_rows
 
@@ -219,7 +238,9 @@ class Crawler:
             return iter(())
         listed = " UNION ALL ".join(
             f"SELECT '{t}' AS repo_type, repo_id, sha, last_modified FROM raw.{REPO_TABLE[t]} "
-            f"WHERE last_listed_at = ?::TIMESTAMPTZ" for t in self.sweep_started)
+            f"WHERE last_listed_at = ?::TIMESTAMPTZ"
+            for t in self.sweep_started
+        )
         params: list[Any] = list(self.sweep_started.values())  # the `listed` CTE's, in order
         ttl_cut = now - timedelta(days=self.scope.discussions_ttl_days)
         parts = []
@@ -227,9 +248,11 @@ class Crawler:
             if res == "commits":
                 changed = "f.sha IS DISTINCT FROM r.sha"
             else:
-                changed = ("f.last_modified IS DISTINCT FROM r.last_modified "
-                           "OR (f.status = 'ok' AND f.last_ok_at < ?::TIMESTAMPTZ) "
-                           "OR (f.status <> 'ok' AND f.fetched_at < ?::TIMESTAMPTZ)")
+                changed = (
+                    "f.last_modified IS DISTINCT FROM r.last_modified "
+                    "OR (f.status = 'ok' AND f.last_ok_at < ?::TIMESTAMPTZ) "
+                    "OR (f.status <> 'ok' AND f.fetched_at < ?::TIMESTAMPTZ)"
+                )
             parts.append(f"""
                 SELECT r.repo_type, r.repo_id, '{res}' AS resource, r.sha, r.last_modified, f.last_ok_at
                 FROM listed r
@@ -242,12 +265,15 @@ class Crawler:
                    OR (f.status = 'ok' AND coalesce(c.n, 0) <> coalesce(f.n_rows, -1))""")
             if res == "discussions":
                 params += [ttl_cut, ttl_cut]
-        sql = (f"WITH listed AS ({listed}) SELECT * FROM ({' UNION ALL '.join(parts)}) "
-               f"ORDER BY repo_type, repo_id, resource")
+        sql = (
+            f"WITH listed AS ({listed}) SELECT * FROM ({' UNION ALL '.join(parts)}) "
+            f"ORDER BY repo_type, repo_id, resource"
+        )
         path = self.wh.scratch("plan.parquet")
         self.wh.query_to_parquet(sql, params, path)
         for r in self.wh.query_arrow(
-                "SELECT resource, count(*) AS n FROM read_parquet(?) GROUP BY ALL", [str(path)]).to_pylist():
+            "SELECT resource, count(*) AS n FROM read_parquet(?) GROUP BY ALL", [str(path)]
+        ).to_pylist():
             self.planned[r["resource"]] = r["n"]
         return self._read_plan(path)
 
@@ -257,8 +283,7 @@ class Crawler:
 
         for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
             for r in batch.to_pylist():
-                yield Task(r["repo_type"], r["repo_id"], r["resource"], r["sha"], r["last_modified"],
-                           r["last_ok_at"])
+                yield Task(r["repo_type"], r["repo_id"], r["resource"], r["sha"], r["last_modified"], r["last_ok_at"])
 
     # -- stage 4: per-repo fetches --------------------------------------------------------------
     def fetch(self, task: Task) -> Result:
@@ -268,7 +293,7 @@ class Crawler:
         items: list[Any] = []
         status, message = "ok", None
         try:
-            pages = (self.client.commit_pages if task.resource == "commits" else self.client.discussion_pages)
+            pages = self.client.commit_pages if task.resource == "commits" else self.client.discussion_pages
             for page in pages(task.repo_type, task.repo_id):
                 items.extend(page)
         except GatedRepoError as exc:  # a subclass of RepositoryNotFoundError: first
@@ -304,9 +329,15 @@ class Crawler:
             if malformed:
                 message = f"skipped {len(malformed)} malformed item(s): {malformed[0]}"
         log_row = {
-            "repo_type": task.repo_type, "repo_id": task.repo_id, "resource": task.resource,
-            "status": status, "message": message, "n_requests": stats.thread_requests() - before,
-            "fetched_at": fetched_at, "sha": task.sha, "last_modified": task.last_modified,
+            "repo_type": task.repo_type,
+            "repo_id": task.repo_id,
+            "resource": task.resource,
+            "status": status,
+            "message": message,
+            "n_requests": stats.thread_requests() - before,
+            "fetched_at": fetched_at,
+            "sha": task.sha,
+            "last_modified": task.last_modified,
             "last_ok_at": fetched_at if status == "ok" else task.last_ok_at,
             "n_rows": len(rows) if status == "ok" else None,
         }
@@ -315,8 +346,11 @@ class Crawler:
     def fetch_all(self, tasks: Iterator[Task]) -> None:
         if not any(self.planned.values()):
             return
-        bars = {res: self.progress.stage(res, total=self.planned[res]) for res in ("commits", "discussions")
-                if self.planned[res]}
+        bars = {
+            res: self.progress.stage(res, total=self.planned[res])
+            for res in ("commits", "discussions")
+            if self.planned[res]
+        }
         max_inflight = max(64, self.workers * 32)
         pending: set[Future] = set()
         batch = Batch()
@@ -324,6 +358,7 @@ class Crawler:
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix="hubwh-fetch")
         failed = True
         try:
+
             def fill() -> None:
                 while len(pending) < max_inflight:
                     task = next(it, None)
@@ -346,8 +381,10 @@ class Crawler:
                     self.wh.load(loading.as_load())
             failed = False
         except HubUnreachable as exc:
-            raise HubwhError(f"lost the connection to {self.client.endpoint}: {_one_line(exc)} "
-                             f"(work done so far is saved; run the crawl again to finish)") from None
+            raise HubwhError(
+                f"lost the connection to {self.client.endpoint}: {_one_line(exc)} "
+                f"(work done so far is saved; run the crawl again to finish)"
+            ) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             # Whatever finished is loaded, also when the crawl stops early (Ctrl-C, lost Hub).
@@ -363,26 +400,50 @@ class Crawler:
         status = result.log_row["status"]
         self.by_status[res][status] = self.by_status[res].get(status, 0) + 1
         if result.malformed:
-            self._malformed(f"{res[:-1]} item", f"{result.task.repo_type} {result.task.repo_id}: "
-                            f"{result.log_row['message']}", result.malformed)
+            self._malformed(
+                f"{res[:-1]} item",
+                f"{result.task.repo_type} {result.task.repo_id}: {result.log_row['message']}",
+                result.malformed,
+            )
         batch.add(res, result.rows)
         batch.add("fetch_log", [result.log_row])
         batch.results += 1
 
 
-def crawl(endpoint: str | None = None, db_path: str | Path | None = None, *,
-          types=("model", "dataset", "space"), author: str | None = None, filter=None,
-          limit: int | None = None, sample: float | None = None, seed: int = 0,
-          commits: bool = True, discussions: bool = True,
-          budget: tuple[int, float] | None = (1000, 300), token: str | bool | None = None,
-          workers: int = 8, discussions_ttl_days: float = 7, progress: bool = True,
-          pipelines_dir: str | Path | None = None, flush_seconds: float = FLUSH_SECONDS) -> dict:
+def crawl(
+    endpoint: str | None = None,
+    db_path: str | Path | None = None,
+    *,
+    types=("model", "dataset", "space"),
+    author: str | None = None,
+    filter=None,
+    limit: int | None = None,
+    sample: float | None = None,
+    seed: int = 0,
+    commits: bool = True,
+    discussions: bool = True,
+    budget: tuple[int, float] | None = (1000, 300),
+    token: str | bool | None = None,
+    workers: int = 8,
+    discussions_ttl_days: float = 7,
+    progress: bool = True,
+    pipelines_dir: str | Path | None = None,
+    flush_seconds: float = FLUSH_SECONDS,
+) -> dict:
     """Crawl the Hub (or an emulator) into `raw`; returns the run's summary (also stored in
     raw.crawl_runs). See the module docstring for the stages."""
     started = time.monotonic()
-    scope = Scope(types=tuple(types), author=author, filter=tuple(filter or ()) if not isinstance(filter, str)
-                  else (filter,), limit=limit, sample=sample, seed=seed, commits=commits,
-                  discussions=discussions, discussions_ttl_days=discussions_ttl_days)
+    scope = Scope(
+        types=tuple(types),
+        author=author,
+        filter=tuple(filter or ()) if not isinstance(filter, str) else (filter,),
+        limit=limit,
+        sample=sample,
+        seed=seed,
+        commits=commits,
+        discussions=discussions,
+        discussions_ttl_days=discussions_ttl_days,
+    )
     db = resolve_db_path(db_path)
     client = HubClient(endpoint, token, budget=budget)
     wh = Warehouse(db, pipelines_dir)
@@ -392,9 +453,14 @@ def crawl(endpoint: str | None = None, db_path: str | Path | None = None, *,
     crawler = Crawler(client, wh, scope, workers=workers, progress=bars, flush_seconds=flush_seconds)
 
     def run_row(summary: dict | None) -> dict:
-        return {"run_id": run_id, "started_at": started_at, "finished_at": _now() if summary else None,
-                "endpoint": client.endpoint, "scope": json.dumps(scope.as_json()),
-                "summary": json.dumps(summary) if summary else None}
+        return {
+            "run_id": run_id,
+            "started_at": started_at,
+            "finished_at": _now() if summary else None,
+            "endpoint": client.endpoint,
+            "scope": json.dumps(scope.as_json()),
+            "summary": json.dumps(summary) if summary else None,
+        }
 
     try:
         with client:

@@ -13,13 +13,28 @@ class CrawlProgress:
         self._progress = None
         if enabled:
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                                       TimeElapsedColumn, TimeRemainingColumn)
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
-            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description:<22}"), BarColumn(),
-                                      MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
-                                      TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                                      console=Console(file=sys.stderr), transient=False)
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description:<22}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[note]}"),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=Console(file=sys.stderr),
+                transient=False,
+            )
             self._progress.start()
 
     def stage(self, description: str, total: int | None = None) -> Any:

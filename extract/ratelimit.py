@@ -55,8 +55,7 @@ def _margin(seconds: float) -> float:
 class RateLimiter:
     """Blocks `acquire()` until a call fits every budget; thread-safe."""
 
-    def __init__(self, budget: tuple[int, float] | None,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, budget: tuple[int, float] | None, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
         self._cond = threading.Condition()
         self._limits: dict[str, tuple[int, float]] = {}

@@ -18,12 +18,47 @@ REPO_TYPES = ("model", "dataset", "space")
 # Fields asked of each list sweep (`expand`): docs/methods.md §1, plus trendingScore for the
 # contract's trending_score. With `expand` the Hub returns only these (and `_id`, `id`).
 EXPAND = {
-    "model": ["author", "likes", "downloads", "downloadsAllTime", "trendingScore", "tags", "pipeline_tag",
-              "library_name", "createdAt", "lastModified", "sha", "gated", "cardData", "safetensors"],
-    "dataset": ["author", "likes", "downloads", "downloadsAllTime", "trendingScore", "tags", "createdAt",
-                "lastModified", "sha", "gated", "cardData"],
-    "space": ["author", "likes", "trendingScore", "tags", "sdk", "createdAt", "lastModified", "sha",
-              "cardData", "models"],
+    "model": [
+        "author",
+        "likes",
+        "downloads",
+        "downloadsAllTime",
+        "trendingScore",
+        "tags",
+        "pipeline_tag",
+        "library_name",
+        "createdAt",
+        "lastModified",
+        "sha",
+        "gated",
+        "cardData",
+        "safetensors",
+    ],
+    "dataset": [
+        "author",
+        "likes",
+        "downloads",
+        "downloadsAllTime",
+        "trendingScore",
+        "tags",
+        "createdAt",
+        "lastModified",
+        "sha",
+        "gated",
+        "cardData",
+    ],
+    "space": [
+        "author",
+        "likes",
+        "trendingScore",
+        "tags",
+        "sdk",
+        "createdAt",
+        "lastModified",
+        "sha",
+        "cardData",
+        "models",
+    ],
 }
 PAGE_SIZE = 1000
 # Sorting on the creation date (immutable) keeps the Hub's keyset cursor from drifting while we
@@ -48,7 +83,9 @@ class Scope:
         types = tuple(self.types)
         bad = [t for t in types if t not in REPO_TYPES]
         if bad or not types:
-            raise HubwhError(f"--types takes a comma list of {', '.join(REPO_TYPES)}; got {','.join(types) or 'nothing'}")
+            raise HubwhError(
+                f"--types takes a comma list of {', '.join(REPO_TYPES)}; got {','.join(types) or 'nothing'}"
+            )
         object.__setattr__(self, "types", tuple(t for t in REPO_TYPES if t in types))
         flt = self.filter
         if isinstance(flt, str):

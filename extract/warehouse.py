@@ -74,10 +74,13 @@ class Warehouse:
         # One pipeline (local state, pending packages) per database file, so a pending load
         # can never land in another file.
         key = hashlib.sha1(str(db_path).encode()).hexdigest()[:8]
-        self.pipeline = dlt.pipeline(pipeline_name=f"hf_hub_{key}",
-                                     destination=dlt.destinations.duckdb(str(db_path)),
-                                     dataset_name=DATASET, pipelines_dir=str(self.pipelines_dir),
-                                     progress=None)
+        self.pipeline = dlt.pipeline(
+            pipeline_name=f"hf_hub_{key}",
+            destination=dlt.destinations.duckdb(str(db_path)),
+            dataset_name=DATASET,
+            pipelines_dir=str(self.pipelines_dir),
+            progress=None,
+        )
         self.rows_loaded: dict[str, int] = {t: 0 for t in TABLES}
         self.loads = 0
 
@@ -143,8 +146,8 @@ class Warehouse:
 
     def columns(self) -> dict[str, set[str]]:
         rows = self.query_arrow(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?",
-            [DATASET]).to_pylist()
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?", [DATASET]
+        ).to_pylist()
         out: dict[str, set[str]] = {}
         for r in rows:
             out.setdefault(r["table_name"], set()).add(r["column_name"])

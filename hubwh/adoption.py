@@ -36,7 +36,8 @@ def usage_correlations(frame: pd.DataFrame) -> pd.DataFrame:
                 for method in ACTIVITY_METHODS:
                     pairs = correlation_pairs(part, [var_x, USAGE_COLUMN], method)
                     row = pairs[(pairs["var_x"] == var_x) & (pairs["var_y"] == USAGE_COLUMN)].iloc[0]
-                    rows.append((subfield, population, var_x, USAGE_COLUMN, method,
-                                 row["r"], row["p_value"], int(row["n"])))
+                    rows.append(
+                        (subfield, population, var_x, USAGE_COLUMN, method, row["r"], row["p_value"], int(row["n"]))
+                    )
     out = pd.DataFrame(rows, columns=CORRELATION_COLUMNS)
     return out.astype({"r": "float64", "p_value": "float64", "n": "int64"})

@@ -53,8 +53,10 @@ def dbt_build(db_path: str | Path | None = None, select: str | None = None, *, q
 
 def main(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help"):
-        print("usage: hubwh build [dbt args...]\n\nRuns `dbt build` (or `dbt <args>` when the first arg "
-              "is a dbt command) on $HUBWH_DB with the project's profile.")
+        print(
+            "usage: hubwh build [dbt args...]\n\nRuns `dbt build` (or `dbt <args>` when the first arg "
+            "is a dbt command) on $HUBWH_DB with the project's profile."
+        )
         return 0
     if not argv or argv[0].startswith("-"):
         argv = ["build"] + argv

@@ -41,8 +41,7 @@ def run_demo(out_dir: Path, db_path: Path, sizes: dict[str, int], seed: int, htm
         db_path.unlink()  # the demo always starts from an empty warehouse
     with Emulator(snapshot) as emu:
         console.print(f"emulator: {emu.url}")
-        crawl(endpoint=emu.url, db_path=db_path, budget=None, progress=True,
-              pipelines_dir=out_dir / "dlt-pipelines")
+        crawl(endpoint=emu.url, db_path=db_path, budget=None, progress=True, pipelines_dir=out_dir / "dlt-pipelines")
     timings["crawl"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -72,12 +71,18 @@ def run_demo(out_dir: Path, db_path: Path, sizes: dict[str, int], seed: int, htm
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="hubwh demo", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "demo",
-                        help="folder for the snapshot, dlt state and HTML report (default build/demo)")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="DuckDB file to (re)create (default $HUBWH_DB or warehouse.duckdb)")
+    parser = argparse.ArgumentParser(
+        prog="hubwh demo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=PROJECT_ROOT / "build" / "demo",
+        help="folder for the snapshot, dlt state and HTML report (default build/demo)",
+    )
+    parser.add_argument(
+        "--db", type=Path, default=None, help="DuckDB file to (re)create (default $HUBWH_DB or warehouse.duckdb)"
+    )
     parser.add_argument("--models", type=int, default=DEMO_SIZES["models"])
     parser.add_argument("--datasets", type=int, default=DEMO_SIZES["datasets"])
     parser.add_argument("--spaces", type=int, default=DEMO_SIZES["spaces"])
@@ -86,7 +91,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    db = (args.db.resolve() if args.db else warehouse_path())
+    db = args.db.resolve() if args.db else warehouse_path()
     sizes = {"models": args.models, "datasets": args.datasets, "spaces": args.spaces}
     run_demo(out, db, sizes, args.seed, html=not args.no_html)
     return 0

@@ -37,8 +37,12 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=PUBLIC_MAR
         raise HubwhError(f"cannot open {db} read-only: {exc}") from exc
     written: list[Path] = []
     try:
-        present = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        present = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
         for name in marts:
             if name not in present:
                 continue
@@ -46,8 +50,7 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=PUBLIC_MAR
             tmp = target.with_suffix(".parquet.tmp")
             # the path is ours (a mart name under out_dir); quote it for SQL anyway
             path_sql = str(tmp).replace("'", "''")
-            con.execute(f'copy (select * from marts."{name}") to \'{path_sql}\' '
-                        "(format parquet, compression zstd)")
+            con.execute(f"copy (select * from marts.\"{name}\") to '{path_sql}' (format parquet, compression zstd)")
             tmp.replace(target)  # a reader never sees a half-written file
             written.append(target)
     finally:
@@ -58,12 +61,18 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=PUBLIC_MAR
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="hubwh export",
-                                     description="Write every public mart (docs/methods.md §8) as a Parquet file.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"folder for the Parquet files (default {DEFAULT_OUT.relative_to(PROJECT_ROOT)})")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="the DuckDB warehouse (default $HUBWH_DB, else warehouse.duckdb)")
+    parser = argparse.ArgumentParser(
+        prog="hubwh export", description="Write every public mart (docs/methods.md §8) as a Parquet file."
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"folder for the Parquet files (default {DEFAULT_OUT.relative_to(PROJECT_ROOT)})",
+    )
+    parser.add_argument(
+        "--db", type=Path, default=None, help="the DuckDB warehouse (default $HUBWH_DB, else warehouse.duckdb)"
+    )
     args = parser.parse_args(argv)
     db = args.db.expanduser().resolve() if args.db else warehouse_path()
     files = export_parquet(db, args.out)

@@ -97,8 +97,9 @@ def _contributions(contributions: pd.DataFrame, exclude: Iterable[str]) -> pd.Da
     return frame.loc[frame["norm"] != ""]
 
 
-def co_contributor_pairs(contributions: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
-                         exclude: Iterable[str] = ()) -> pd.DataFrame:
+def co_contributor_pairs(
+    contributions: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD, exclude: Iterable[str] = ()
+) -> pd.DataFrame:
     """(a) Unordered pairs (name_x < name_y) of names that share a repo, with score >= threshold.
 
     contributions: columns repo, name (one row per name seen in a repo; duplicates ok)."""
@@ -117,16 +118,28 @@ def co_contributor_pairs(contributions: pd.DataFrame, threshold: float = DEFAULT
             small.update((names[i], names[j]) for i in range(len(names)) for j in range(i + 1, len(names)))
             continue
         norms = [norm_of[n] for n in names]
-        matrix = process.cdist(norms, norms, scorer=_BULK_SCORER, processor=None,
-                               score_cutoff=threshold - _CUTOFF_SLACK, dtype=np.float32, workers=1)
+        matrix = process.cdist(
+            norms,
+            norms,
+            scorer=_BULK_SCORER,
+            processor=None,
+            score_cutoff=threshold - _CUTOFF_SLACK,
+            dtype=np.float32,
+            workers=1,
+        )
         for i, j in zip(*np.nonzero(np.triu(matrix, k=1))):
             score = _exact(norms[i], norms[j])
             if score >= threshold:
                 hits[(names[i], names[j])] = score
     if small:
         pairs = sorted(small - hits.keys())
-        scores = process.cpdist([norm_of[a] for a, _ in pairs], [norm_of[b] for _, b in pairs],
-                                scorer=_BULK_SCORER, processor=None, workers=1)
+        scores = process.cpdist(
+            [norm_of[a] for a, _ in pairs],
+            [norm_of[b] for _, b in pairs],
+            scorer=_BULK_SCORER,
+            processor=None,
+            workers=1,
+        )
         for (a, b), s in zip(pairs, scores):
             if s >= threshold - _CUTOFF_SLACK and (exact := _exact(norm_of[a], norm_of[b])) >= threshold:
                 hits[(a, b)] = exact
@@ -169,9 +182,15 @@ def real_name_pairs(names: Iterable[str], threshold: float = DEFAULT_THRESHOLD) 
         if hi > lo:
             chunk = queries.iloc[start:stop]
             cols = choices.iloc[lo:hi]
-            matrix = process.cdist(chunk["norm"].tolist(), cols["norm"].tolist(), scorer=_BULK_SCORER,
-                                   processor=None, score_cutoff=threshold - _CUTOFF_SLACK,
-                                   dtype=np.float32, workers=1)
+            matrix = process.cdist(
+                chunk["norm"].tolist(),
+                cols["norm"].tolist(),
+                scorer=_BULK_SCORER,
+                processor=None,
+                score_cutoff=threshold - _CUTOFF_SLACK,
+                dtype=np.float32,
+                workers=1,
+            )
             for i, j in zip(*np.nonzero(matrix)):
                 score = _exact(chunk["norm"].iat[i], cols["norm"].iat[j])
                 if score < threshold:
@@ -182,8 +201,12 @@ def real_name_pairs(names: Iterable[str], threshold: float = DEFAULT_THRESHOLD) 
     return pd.DataFrame(sorted(found), columns=["real_name", "username", "score"])
 
 
-def merge_candidates(contributions: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
-                     exclude: Iterable[str] = (), accounts: Iterable[str] = ()) -> pd.DataFrame:
+def merge_candidates(
+    contributions: pd.DataFrame,
+    threshold: float = DEFAULT_THRESHOLD,
+    exclude: Iterable[str] = (),
+    accounts: Iterable[str] = (),
+) -> pd.DataFrame:
     """All candidate pairs, oriented alias (name_a) -> canonical (name_b), with score
     and reason; `exclude` holds bot accounts (never candidates); `accounts` names
     known to be Hub accounts (preferred as canonical ids)."""
@@ -225,13 +248,17 @@ def auto_merges(candidates: pd.DataFrame, threshold: float, seed: pd.DataFrame |
     pool = pool.drop_duplicates("name_a")
     aliases = seed_alias | set(pool["name_a"])
     pool = pool.loc[~pool["name_b"].isin(aliases)]
-    return pool.rename(columns={"name_a": "alias", "name_b": "developer"})[["alias", "developer"]].reset_index(drop=True)
+    return pool.rename(columns={"name_a": "alias", "name_b": "developer"})[["alias", "developer"]].reset_index(
+        drop=True
+    )
 
 
-def mark_accepted(candidates: pd.DataFrame, seed: pd.DataFrame | None = None,
-                  auto: pd.DataFrame | None = None) -> pd.DataFrame:
+def mark_accepted(
+    candidates: pd.DataFrame, seed: pd.DataFrame | None = None, auto: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Add `accepted` (the pair, in either direction, is in the seed of merges, or in
     `auto`) and `auto_accepted` (it is in `auto`)."""
+
     def pairs(frame, a, b):
         if frame is None or not len(frame):
             return set()

@@ -11,12 +11,26 @@ import pandas as pd
 from hubwh.stats import ACTIVITY_METHODS, correlation_pairs, point_biserial
 
 ACTIVITIES = {
-    "model": ["n_likes", "n_downloads", "n_discussions", "n_disc_starters", "n_commits",
-              "n_committers", "n_community", "n_usage_spaces"],
-    "dataset": ["n_likes", "n_downloads", "n_discussions", "n_disc_starters", "n_commits",
-                "n_committers", "n_community"],
-    "space": ["n_likes", "n_discussions", "n_disc_starters", "n_commits", "n_committers",
-              "n_community"],
+    "model": [
+        "n_likes",
+        "n_downloads",
+        "n_discussions",
+        "n_disc_starters",
+        "n_commits",
+        "n_committers",
+        "n_community",
+        "n_usage_spaces",
+    ],
+    "dataset": [
+        "n_likes",
+        "n_downloads",
+        "n_discussions",
+        "n_disc_starters",
+        "n_commits",
+        "n_committers",
+        "n_community",
+    ],
+    "space": ["n_likes", "n_discussions", "n_disc_starters", "n_commits", "n_committers", "n_community"],
 }
 LICENSE_CLASSES = ["permissive", "restrictive", "none"]
 COLUMNS = ["scope", "method", "var_x", "var_y", "r", "p_value", "n"]
@@ -39,12 +53,22 @@ def correlations(activity: pd.DataFrame) -> pd.DataFrame:
                 part.insert(0, "scope", scope)
                 parts.append(part)
         has_license = repos["license"].notna().astype("float64")
-        rows = [(repo_type, "point_biserial", "has_license", c, *point_biserial(has_license, repos[c]))
-                for c in columns]
+        rows = [
+            (repo_type, "point_biserial", "has_license", c, *point_biserial(has_license, repos[c])) for c in columns
+        ]
         parts.append(pd.DataFrame(rows, columns=COLUMNS))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    return out.astype({"scope": "str", "method": "str", "var_x": "str", "var_y": "str",
-                       "r": "float64", "p_value": "float64", "n": "int64"})
+    return out.astype(
+        {
+            "scope": "str",
+            "method": "str",
+            "var_x": "str",
+            "var_y": "str",
+            "r": "float64",
+            "p_value": "float64",
+            "n": "int64",
+        }
+    )
 
 
 def model(dbt, session):

@@ -25,11 +25,16 @@ def model(dbt, session):
     datasets = dbt.ref("stg_hf_hub__datasets")
     spaces = dbt.ref("stg_hf_hub__spaces")
 
-    names = pd.concat([
-        commit_authors.project("repo_type || ':' || repo_id as repo, author as name").distinct().df(),
-        discussions.filter("author is not null").project("repo_type || ':' || repo_id as repo, author as name")
-        .distinct().df(),
-    ], ignore_index=True)
+    names = pd.concat(
+        [
+            commit_authors.project("repo_type || ':' || repo_id as repo, author as name").distinct().df(),
+            discussions.filter("author is not null")
+            .project("repo_type || ':' || repo_id as repo, author as name")
+            .distinct()
+            .df(),
+        ],
+        ignore_index=True,
+    )
     bots = bot_accounts.project("username").df()["username"].tolist()
     seed = merges_seed.project("alias, canonical").df()
     # names the Hub reports as accounts (repo namespaces, discussion authors): preferred canonicals

@@ -44,8 +44,7 @@ def crawled_db(synth_snapshot, tmp_path_factory) -> Path:
 
     db = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     with Emulator(synth_snapshot) as emu:
-        crawl(endpoint=emu.url, db_path=db, budget=None, progress=False,
-              pipelines_dir=db.parent / "pipelines")
+        crawl(endpoint=emu.url, db_path=db, budget=None, progress=False, pipelines_dir=db.parent / "pipelines")
     return db
 
 

@@ -16,21 +16,27 @@ from hubwh.errors import HubwhError
 
 CASES = [
     # n_community smaller than n_committers (e.g. a union computed as an intersection)
-    ("repo_activity",
-     "update marts.repo_activity set n_community = n_committers - 1 "
-     "where repo_id = (select min(repo_id) from marts.repo_activity where n_committers >= 1 "
-     "and n_community is not null and repo_type = 'model') and repo_type = 'model'",
-     "repo_activity_n_community_within_bounds"),
+    (
+        "repo_activity",
+        "update marts.repo_activity set n_community = n_committers - 1 "
+        "where repo_id = (select min(repo_id) from marts.repo_activity where n_committers >= 1 "
+        "and n_community is not null and repo_type = 'model') and repo_type = 'model'",
+        "repo_activity_n_community_within_bounds",
+    ),
     # a Lorenz curve that bends the wrong way (not convex)
-    ("activity_lorenz",
-     "update marts.activity_lorenz set activity_share = 0.999 "
-     "where repo_type = 'model' and activity = 'n_likes' and point = 1",
-     "activity_lorenz_curves_are_lorenz_curves"),
+    (
+        "activity_lorenz",
+        "update marts.activity_lorenz set activity_share = 0.999 "
+        "where repo_type = 'model' and activity = 'n_likes' and point = 1",
+        "activity_lorenz_curves_are_lorenz_curves",
+    ),
     # a correlation matrix that is no longer symmetric
-    ("activity_correlations",
-     "update marts.activity_correlations set r = r / 2 "
-     "where scope = 'model' and method = 'spearman' and var_x = 'n_likes' and var_y = 'n_commits'",
-     "activity_correlations_matrices_symmetric"),
+    (
+        "activity_correlations",
+        "update marts.activity_correlations set r = r / 2 "
+        "where scope = 'model' and method = 'spearman' and var_x = 'n_likes' and var_y = 'n_commits'",
+        "activity_correlations_matrices_symmetric",
+    ),
 ]
 
 

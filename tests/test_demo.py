@@ -13,12 +13,31 @@ import duckdb
 
 def test_demo_runs_the_whole_job(tmp_path):
     db = tmp_path / "warehouse.duckdb"
-    env = dict(os.environ, DBT_TARGET_PATH=str(tmp_path / "target"), DBT_LOG_PATH=str(tmp_path / "logs"),
-               COLUMNS="200")
+    env = dict(os.environ, DBT_TARGET_PATH=str(tmp_path / "target"), DBT_LOG_PATH=str(tmp_path / "logs"), COLUMNS="200")
     run = subprocess.run(
-        [sys.executable, "-m", "hubwh.cli", "demo", "--out", str(tmp_path / "demo"), "--db", str(db),
-         "--models", "600", "--datasets", "120", "--spaces", "240", "--seed", "3"],
-        capture_output=True, text=True, env=env, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "hubwh.cli",
+            "demo",
+            "--out",
+            str(tmp_path / "demo"),
+            "--db",
+            str(db),
+            "--models",
+            "600",
+            "--datasets",
+            "120",
+            "--spaces",
+            "240",
+            "--seed",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     out = run.stdout
     for headline in ("RQ1", "Pareto", "licenses", "Mann-Whitney", "RQ2", "k-cores", "RQ3", "most used models"):

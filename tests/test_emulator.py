@@ -18,34 +18,83 @@ from datetime import datetime
 import httpx2
 import pytest
 from huggingface_hub import HfApi
-from huggingface_hub.errors import (BadRequestError, GatedRepoError, HfHubHTTPError,
-                                    RepositoryNotFoundError)
+from huggingface_hub.errors import BadRequestError, GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
 
-from hubwh.emulator import Emulator
-from hubwh.emulator import sample
+from hubwh.emulator import Emulator, sample
 from hubwh.snapshot import Snapshot
 
 PAGE = 4  # list page size in these tests: 15 listed models -> 4 pages
 
-MODEL_DEFAULT = {"_id", "id", "likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
-                 "library_name", "createdAt", "modelId"}
-DATASET_DEFAULT = {"_id", "id", "author", "sha", "lastModified", "private", "gated", "disabled",
-                   "downloads", "likes", "trendingScore", "tags", "description", "paperswithcode_id",
-                   "citation", "key", "createdAt"}
+MODEL_DEFAULT = {
+    "_id",
+    "id",
+    "likes",
+    "trendingScore",
+    "private",
+    "downloads",
+    "tags",
+    "pipeline_tag",
+    "library_name",
+    "createdAt",
+    "modelId",
+}
+DATASET_DEFAULT = {
+    "_id",
+    "id",
+    "author",
+    "sha",
+    "lastModified",
+    "private",
+    "gated",
+    "disabled",
+    "downloads",
+    "likes",
+    "trendingScore",
+    "tags",
+    "description",
+    "paperswithcode_id",
+    "citation",
+    "key",
+    "createdAt",
+}
 SPACE_DEFAULT = {"_id", "id", "likes", "trendingScore", "private", "sdk", "tags", "createdAt"}
 DEFAULTS = {"model": MODEL_DEFAULT, "dataset": DATASET_DEFAULT, "space": SPACE_DEFAULT}
 
 # Wire key -> attribute of the client's ModelInfo / DatasetInfo / SpaceInfo.
-ATTRS = {"_id": "_id", "id": "id", "modelId": "modelId", "author": "author", "sha": "sha",
-         "lastModified": "last_modified", "createdAt": "created_at", "private": "private",
-         "gated": "gated", "disabled": "disabled", "downloads": "downloads",
-         "downloadsAllTime": "downloads_all_time", "likes": "likes", "trendingScore": "trending_score",
-         "tags": "tags", "pipeline_tag": "pipeline_tag", "library_name": "library_name",
-         "siblings": "siblings", "spaces": "spaces", "models": "models", "datasets": "datasets",
-         "sdk": "sdk", "description": "description", "citation": "citation",
-         "paperswithcode_id": "paperswithcode_id", "cardData": "card_data", "usedStorage": "used_storage",
-         "safetensors": "safetensors", "config": "config", "key": "key", "subdomain": "subdomain",
-         "transformersInfo": "transformers_info"}
+ATTRS = {
+    "_id": "_id",
+    "id": "id",
+    "modelId": "modelId",
+    "author": "author",
+    "sha": "sha",
+    "lastModified": "last_modified",
+    "createdAt": "created_at",
+    "private": "private",
+    "gated": "gated",
+    "disabled": "disabled",
+    "downloads": "downloads",
+    "downloadsAllTime": "downloads_all_time",
+    "likes": "likes",
+    "trendingScore": "trending_score",
+    "tags": "tags",
+    "pipeline_tag": "pipeline_tag",
+    "library_name": "library_name",
+    "siblings": "siblings",
+    "spaces": "spaces",
+    "models": "models",
+    "datasets": "datasets",
+    "sdk": "sdk",
+    "description": "description",
+    "citation": "citation",
+    "paperswithcode_id": "paperswithcode_id",
+    "cardData": "card_data",
+    "usedStorage": "used_storage",
+    "safetensors": "safetensors",
+    "config": "config",
+    "key": "key",
+    "subdomain": "subdomain",
+    "transformersInfo": "transformers_info",
+}
 
 
 # -- the snapshot and the emulator ------------------------------------------------
@@ -185,18 +234,27 @@ def test_list_models_expand_returns_only_what_was_asked(api, snap):
 
 def test_list_models_card_data(api, snap):
     got = list(api.list_models(cardData=True))
-    expected = [expected_item(r, MODEL_DEFAULT | {"cardData"})
-                for r in sort_desc(listed(snap["model"]), "trendingScore")]
+    expected = [
+        expected_item(r, MODEL_DEFAULT | {"cardData"}) for r in sort_desc(listed(snap["model"]), "trendingScore")
+    ]
     assert_items(got, expected)
     assert "ünïcödé" in {g.id: g for g in got}[sample.RICH_MODEL].card_data.to_dict()["title"]
 
 
-@pytest.mark.parametrize("client_sort, key", [("likes", "likes"), ("downloads", "downloads"),
-                                              ("created_at", "createdAt"), ("last_modified", "lastModified"),
-                                              ("trending_score", "trendingScore")])
+@pytest.mark.parametrize(
+    "client_sort, key",
+    [
+        ("likes", "likes"),
+        ("downloads", "downloads"),
+        ("created_at", "createdAt"),
+        ("last_modified", "lastModified"),
+        ("trending_score", "trendingScore"),
+    ],
+)
 def test_list_models_sort_is_descending(api, snap, client_sort, key):
-    got = list(api.list_models(sort=client_sort, expand=["likes", "downloads", "createdAt", "lastModified",
-                                                         "trendingScore"]))
+    got = list(
+        api.list_models(sort=client_sort, expand=["likes", "downloads", "createdAt", "lastModified", "trendingScore"])
+    )
     expected = sort_desc(listed(snap["model"]), key)
     assert [g.id for g in got] == [r["id"] for r in expected]
 
@@ -209,19 +267,17 @@ def test_list_models_filter_author_search(api, snap):
     assert got == [r["id"] for r in order if {"transformers", "bert"} <= set(r["tags"])]
     assert len(got) >= 3
     # author = the namespace.
-    assert [m.id for m in api.list_models(author="org1")] == [
-        r["id"] for r in order if r["id"].startswith("org1/")]
+    assert [m.id for m in api.list_models(author="org1")] == [r["id"] for r in order if r["id"].startswith("org1/")]
     # search: a case-insensitive substring of the id.
-    assert [m.id for m in api.list_models(search="MODEL-1")] == [
-        r["id"] for r in order if "model-1" in r["id"].lower()]
+    assert [m.id for m in api.list_models(search="MODEL-1")] == [r["id"] for r in order if "model-1" in r["id"].lower()]
     assert [m.id for m in api.list_models(search="UEBER")] == ["jorg/uebersetzer"]
     # pipeline_tag and gated.
     assert [m.id for m in api.list_models(pipeline_tag="text-generation")] == [
-        r["id"] for r in order if r.get("pipeline_tag") == "text-generation"]
+        r["id"] for r in order if r.get("pipeline_tag") == "text-generation"
+    ]
     assert [m.id for m in api.list_models(gated=True)] == [sample.GATED_MODEL]
     # Everything together, and a filter that matches nothing.
-    assert [m.id for m in api.list_models(filter="transformers", author="alice", search="tiny")] == [
-        sample.RICH_MODEL]
+    assert [m.id for m in api.list_models(filter="transformers", author="alice", search="tiny")] == [sample.RICH_MODEL]
     assert list(api.list_models(filter="no-such-tag")) == []
 
 
@@ -241,17 +297,20 @@ def test_list_datasets(api, emu, snap):
     assert corpus.author == "alice" and corpus.card_data is None and corpus.siblings is None
     assert next(g for g in got if g.id == "squad").author is None  # legacy id, no author
     # full adds cardData and siblings.
-    assert_items(list(api.list_datasets(full=True)),
-                 [expected_item(r, DATASET_DEFAULT | {"cardData", "siblings"}) for r in order])
+    assert_items(
+        list(api.list_datasets(full=True)),
+        [expected_item(r, DATASET_DEFAULT | {"cardData", "siblings"}) for r in order],
+    )
     # expand.
-    assert_items(list(api.list_datasets(expand=["downloadsAllTime", "likes"])),
-                 [expected_item(r, {"_id", "id", "downloadsAllTime", "likes"}) for r in order])
+    assert_items(
+        list(api.list_datasets(expand=["downloadsAllTime", "likes"])),
+        [expected_item(r, {"_id", "id", "downloadsAllTime", "likes"}) for r in order],
+    )
     # search is sent as a list (dataset_name + search): both must match.
     assert [d.id for d in api.list_datasets(search="o", dataset_name="corp")] == ["alice/corpus"]
     assert [d.id for d in api.list_datasets(search="UNI-")] == ["bob/uni-notes"]
     # Helper arguments become filters; sort.
-    assert [d.id for d in api.list_datasets(language="en")] == [
-        r["id"] for r in order if "language:en" in r["tags"]]
+    assert [d.id for d in api.list_datasets(language="en")] == [r["id"] for r in order if "language:en" in r["tags"]]
     assert [d.id for d in api.list_datasets(benchmark=True)] == ["carol-org/eval"]
     assert [d.id for d in api.list_datasets(sort="likes")] == [r["id"] for r in sort_desc(order, "likes")]
     assert [d.id for d in api.list_datasets(author="carol-org")] == ["carol-org/eval"]
@@ -266,16 +325,19 @@ def test_list_spaces(api, emu, snap):
     assert emu.counts()["list:space"] == math.ceil(len(order) / PAGE)
     # linked: only spaces that use a model or dataset, with both fields.
     linked = [r for r in order if r.get("models") or r.get("datasets")]
-    assert_items(list(api.list_spaces(linked=True)),
-                 [expected_item(r, SPACE_DEFAULT | {"models", "datasets"}) for r in linked])
+    assert_items(
+        list(api.list_spaces(linked=True)), [expected_item(r, SPACE_DEFAULT | {"models", "datasets"}) for r in linked]
+    )
     # models= / datasets= filters, with the matching field in the items.
     users = list(api.list_spaces(models=sample.LEGACY_MODEL))
     assert [s.id for s in users] == [r["id"] for r in order if sample.LEGACY_MODEL in r.get("models", [])]
     assert all(sample.LEGACY_MODEL in s.models for s in users)
     assert [s.id for s in api.list_spaces(datasets="alice/corpus")] == ["eve/viewer"]
     # expand, sort, author, filter, search.
-    assert_items(list(api.list_spaces(expand=["models", "author", "sdk"])),
-                 [expected_item(r, {"_id", "id", "models", "author", "sdk"}) for r in order])
+    assert_items(
+        list(api.list_spaces(expand=["models", "author", "sdk"])),
+        [expected_item(r, {"_id", "id", "models", "author", "sdk"}) for r in order],
+    )
     assert [s.id for s in api.list_spaces(sort="likes")] == [r["id"] for r in sort_desc(spaces, "likes")]
     assert [s.id for s in api.list_spaces(author="bob")] == ["bob/app"]
     assert [s.id for s in api.list_spaces(filter="docker")] == ["org1/space-7"]
@@ -309,8 +371,13 @@ def test_model_info_is_the_whole_record_plus_spaces(api, snap):
     assert api.model_info(sample.RICH_MODEL, revision="refs/pr/1").sha == records[sample.RICH_MODEL]["sha"]
     # expand on info: only those fields.
     info = api.model_info(sample.RICH_MODEL, expand=["likes", "spaces"])
-    assert wire(info) == {"_id": records[sample.RICH_MODEL]["_id"], "id": sample.RICH_MODEL,
-                          "modelId": sample.RICH_MODEL, "likes": 7, "spaces": ["alice/demo", "org0/space-6"]}
+    assert wire(info) == {
+        "_id": records[sample.RICH_MODEL]["_id"],
+        "id": sample.RICH_MODEL,
+        "modelId": sample.RICH_MODEL,
+        "likes": 7,
+        "spaces": ["alice/demo", "org0/space-6"],
+    }
 
 
 def test_dataset_and_space_info(api, snap):
@@ -359,11 +426,16 @@ def test_get_repo_discussions_over_pages(api, emu, snap):
         assert _date(g.created_at) == e["createdAt"]
     assert sum(d.author == "deleted" for d in got) == sum("author" not in e for e in expected) > 0
     # Filters: the count after filters drives the client's paging.
-    prs = list(api.get_repo_discussions(sample.RICH_MODEL, discussion_type="pull_request",
-                                        discussion_status="open", author="bob"))
-    assert [d.num for d in prs] == [e["num"] for e in expected if e["isPullRequest"]
-                                    and e["status"] in ("open", "draft")
-                                    and e.get("author", {}).get("name") == "bob"]
+    prs = list(
+        api.get_repo_discussions(
+            sample.RICH_MODEL, discussion_type="pull_request", discussion_status="open", author="bob"
+        )
+    )
+    assert [d.num for d in prs] == [
+        e["num"]
+        for e in expected
+        if e["isPullRequest"] and e["status"] in ("open", "draft") and e.get("author", {}).get("name") == "bob"
+    ]
     closed = list(api.get_repo_discussions(sample.RICH_MODEL, discussion_status="closed"))
     assert [d.num for d in closed] == [e["num"] for e in expected if e["status"] in ("closed", "merged")]
     assert len(closed) > 50  # two pages of a filtered list
@@ -423,8 +495,9 @@ def test_link_pagination_on_the_wire(emu, snap):
     assert len(r.json()) == len(order) and "Link" not in r.headers
     # filter=a,b is filter=a&filter=b; config=true adds config; booleans in any case.
     both = httpx2.get(f"{emu.url}/api/models?filter=transformers,bert&limit=100").json()
-    assert [m["id"] for m in both] == [m.id for m in HfApi(endpoint=emu.url, token=False).list_models(
-        filter=["transformers", "bert"])]
+    assert [m["id"] for m in both] == [
+        m.id for m in HfApi(endpoint=emu.url, token=False).list_models(filter=["transformers", "bert"])
+    ]
     with_config = httpx2.get(f"{emu.url}/api/models?config=TRUE&search=tiny-bert").json()
     assert with_config[0]["config"]["model_type"] == "bert" and "author" not in with_config[0]
     assert "config" not in httpx2.get(f"{emu.url}/api/models?config=false&search=tiny-bert").json()[0]
@@ -454,9 +527,13 @@ def test_commits_and_discussions_on_the_wire(emu):
     assert httpx2.get(f"{emu.url}/api/models/gpt2").json()["id"] == "gpt2"
     assert httpx2.get(f"{emu.url}/api/models/gpt2/discussions").json()["count"] == 2
     # Every error carries X-Error-Code, X-Error-Message and a JSON error body.
-    for path in ("/api/models/nobody/nothing", f"/api/models/{sample.GATED_MODEL}/commits/main",
-                 f"/api/models/{sample.RICH_MODEL}/discussions?p=-1", "/api/nothing-here",
-                 f"/api/models/{sample.RICH_MODEL}/commits/main?expand[]=bogus"):
+    for path in (
+        "/api/models/nobody/nothing",
+        f"/api/models/{sample.GATED_MODEL}/commits/main",
+        f"/api/models/{sample.RICH_MODEL}/discussions?p=-1",
+        "/api/nothing-here",
+        f"/api/models/{sample.RICH_MODEL}/commits/main?expand[]=bogus",
+    ):
         r = httpx2.get(emu.url + path)
         assert r.status_code >= 400
         assert r.headers["X-Error-Code"] and r.headers["X-Error-Message"] and r.json()["error"]
@@ -472,7 +549,7 @@ def test_stop_closes_the_port_and_open_connections(snapshot_dir):
     url = emu.start()
     assert emu.start() == url  # idempotent
     client = httpx2.Client()
-    assert client.get(f"{url}/api/models/gpt2").status_code == 200   # a kept-alive connection
+    assert client.get(f"{url}/api/models/gpt2").status_code == 200  # a kept-alive connection
     emu.stop()
     with pytest.raises(httpx2.TransportError):
         client.get(f"{url}/api/models/gpt2")
@@ -491,8 +568,13 @@ def test_mutate_repo_changes_lists_info_and_commits(snapshot_dir):
         assert [m.id for m in api.list_models(sort="likes", limit=1)] == ["org1/model-13"]
         assert [m.id for m in api.list_models(filter="new-tag")] == ["org1/model-13"]
         assert [m.id for m in api.list_models(filter="bert", author="org1")] == []
-        commit = {"id": "f" * 40, "title": "New weights", "message": "", "authors": [{"user": "zed"}],
-                  "date": "2024-05-05T05:05:05.000Z"}
+        commit = {
+            "id": "f" * 40,
+            "title": "New weights",
+            "message": "",
+            "authors": [{"user": "zed"}],
+            "date": "2024-05-05T05:05:05.000Z",
+        }
         emu.mutate_repo("model", sample.RICH_MODEL, new_commit=commit)
         info = api.model_info(sample.RICH_MODEL)
         assert info.sha == "f" * 40 and _date(info.last_modified) == commit["date"]
@@ -506,7 +588,7 @@ def test_a_sweep_skips_or_repeats_when_sort_keys_change_mid_crawl(snapshot_dir):
     with Emulator(snapshot_dir) as emu:
         first = httpx2.get(f"{emu.url}/api/models?sort=likes&limit=5")
         ids = [m["id"] for m in first.json()]
-        emu.mutate_repo("model", ids[0], fields={"likes": -1})            # falls: seen again
+        emu.mutate_repo("model", ids[0], fields={"likes": -1})  # falls: seen again
         emu.mutate_repo("model", "org1/model-13", fields={"likes": 10**6})  # rises: missed
         rest = []
         url = first.links["next"]["url"]
@@ -519,9 +601,23 @@ def test_a_sweep_skips_or_repeats_when_sort_keys_change_mid_crawl(snapshot_dir):
 
 # -- the command ------------------------------------------------------------------
 def test_cli_prints_the_url_first_and_serves(snapshot_dir):
-    proc = subprocess.Popen([sys.executable, "-m", "hubwh.cli", "emulate", "--snapshot", str(snapshot_dir),
-                             "--port", "0", "--rate-limit", "100/300"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hubwh.cli",
+            "emulate",
+            "--snapshot",
+            str(snapshot_dir),
+            "--port",
+            "0",
+            "--rate-limit",
+            "100/300",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = proc.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
@@ -537,7 +633,7 @@ def test_cli_prints_the_url_first_and_serves(snapshot_dir):
 def test_cli_rejects_bad_arguments(snapshot_dir, tmp_path):
     from hubwh.cli import main
 
-    assert main(["emulate", "--snapshot", str(tmp_path)]) == 2           # not a snapshot
+    assert main(["emulate", "--snapshot", str(tmp_path)]) == 2  # not a snapshot
     assert main(["emulate", "--snapshot", str(snapshot_dir), "--rate-limit", "lots"]) == 2
     assert main(["emulate", "--snapshot", str(snapshot_dir), "--fault-rate", "2"]) == 2
     assert main(["emulate", "--snapshot", str(snapshot_dir), "--faults", "fire"]) == 2
@@ -552,8 +648,12 @@ def test_snapshot_line_layouts_other_than_the_writers(tmp_path):
     rows = [json.loads(line) for line in gzip.open(path / "commits.jsonl.gz", "rt", encoding="utf-8")]
     with gzip.open(path / "commits.jsonl.gz", "wt", encoding="utf-8") as fh:
         for row in rows:
-            fh.write(json.dumps({"commits": row["commits"], "repo_id": row["repo_id"],
-                                 "repo_type": row["repo_type"]}, indent=None) + "\n")
+            fh.write(
+                json.dumps(
+                    {"commits": row["commits"], "repo_id": row["repo_id"], "repo_type": row["repo_type"]}, indent=None
+                )
+                + "\n"
+            )
     with Emulator(path) as emu:
         api = HfApi(endpoint=emu.url, token=False)
         assert len(api.list_repo_commits(sample.RICH_MODEL)) == sample.N_RICH_COMMITS

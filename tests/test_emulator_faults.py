@@ -15,8 +15,7 @@ from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import parse_ratelimit_headers
 
-from hubwh.emulator import Emulator
-from hubwh.emulator import sample
+from hubwh.emulator import Emulator, sample
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +47,10 @@ def test_client_list_waits_out_the_rate_limit_then_succeeds(snapshot_dir):
         start = time.monotonic()
         got = [m.id for m in api.list_models()]
         elapsed = time.monotonic() - start
-        assert got == listed_ids_by_trending()        # every page, none lost or repeated
+        assert got == listed_ids_by_trending()  # every page, none lost or repeated
         counts = emu.counts()
         assert counts["list:model"] - counts["429"] == 4 and counts["429"] >= 1
-        assert elapsed >= 1.0                            # it waited (RateLimit t + 1 s)
+        assert elapsed >= 1.0  # it waited (RateLimit t + 1 s)
         assert max(served_per_window(emu).values()) <= 3
 
 
@@ -95,8 +94,9 @@ def test_rate_limit_remaining_counts_down_and_resets(snapshot_dir):
     with Emulator(snapshot_dir) as emu:
         emu.set_rate_limit((3, 1))
         with httpx2.Client() as client:
-            remaining = [parse_ratelimit_headers(client.get(f"{emu.url}/api/models/gpt2").headers).remaining
-                         for _ in range(4)]
+            remaining = [
+                parse_ratelimit_headers(client.get(f"{emu.url}/api/models/gpt2").headers).remaining for _ in range(4)
+            ]
             assert remaining == [2, 1, 0, 0]
             r = client.get(f"{emu.url}/api/models/gpt2")
             assert r.status_code == 429 and 0 <= parse_ratelimit_headers(r.headers).reset_in_seconds <= 1
@@ -111,8 +111,8 @@ def test_429_burst_then_client_list_succeeds(snapshot_dir):
         start = time.monotonic()
         assert [m.id for m in api.list_models(limit=2)] == listed_ids_by_trending()[:2]
         counts = emu.counts()
-        assert 2 <= counts["429"] <= 3 and counts["faults"] == counts["429"]   # a burst in a row
-        assert time.monotonic() - start >= counts["429"] * 1.0                 # t=0 -> 1 s each
+        assert 2 <= counts["429"] <= 3 and counts["faults"] == counts["429"]  # a burst in a row
+        assert time.monotonic() - start >= counts["429"] * 1.0  # t=0 -> 1 s each
         r = httpx2.get(f"{emu.url}/api/models/gpt2")
         assert r.status_code == 429 and r.headers["Retry-After"] == "0"
         assert parse_ratelimit_headers(r.headers).remaining == 0
@@ -127,10 +127,15 @@ def test_injected_429_announces_the_configured_policy(snapshot_dir):
         assert parse_ratelimit_headers(r.headers).limit == 1000
 
 
-@pytest.mark.parametrize("kind, error", [("truncate", httpx2.RemoteProtocolError),
-                                         ("drop", httpx2.RemoteProtocolError),
-                                         ("cutjson", ValueError),
-                                         ("5xx", HfHubHTTPError)])
+@pytest.mark.parametrize(
+    "kind, error",
+    [
+        ("truncate", httpx2.RemoteProtocolError),
+        ("drop", httpx2.RemoteProtocolError),
+        ("cutjson", ValueError),
+        ("5xx", HfHubHTTPError),
+    ],
+)
 def test_faults_are_errors_to_the_client_and_transient(snapshot_dir, kind, error):
     """model_info does not retry: the client sees each fault; the 4th try works."""
     with Emulator(snapshot_dir, fault_rate=1.0, faults=(kind,)) as emu:
@@ -185,9 +190,9 @@ def test_faults_are_deterministic_per_seed_and_rate(snapshot_dir):
             patterns.append(first_attempt_pattern(emu, urls))
     assert patterns[0] == patterns[1] != patterns[2]
     for pattern in patterns:
-        assert all(p[-1] == 200 and len(p) <= 4 for p in pattern)     # transient
+        assert all(p[-1] == 200 and len(p) <= 4 for p in pattern)  # transient
         faulted = sum(len(p) > 1 for p in pattern) / len(pattern)
-        assert 0.15 <= faulted <= 0.45                                  # ~30 %
+        assert 0.15 <= faulted <= 0.45  # ~30 %
         kinds = {p[0] for p in pattern if len(p) > 1}
         assert {0, 429} <= kinds and kinds & {500, 502, 503}
     with Emulator(snapshot_dir, fault_rate=0.3, seed=7) as emu:
@@ -197,16 +202,16 @@ def test_faults_are_deterministic_per_seed_and_rate(snapshot_dir):
 
 # -- latency and counters -----------------------------------------------------------
 def test_latency_is_added_to_every_response(snapshot_dir):
-    with Emulator(snapshot_dir, latency_ms=150) as emu:
-        with httpx2.Client() as client:
-            client.get(f"{emu.url}/api/models/gpt2")
-            start = time.monotonic()
-            client.get(f"{emu.url}/api/models/gpt2")
-            assert time.monotonic() - start >= 0.15
+    with Emulator(snapshot_dir, latency_ms=150) as emu, httpx2.Client() as client:
+        client.get(f"{emu.url}/api/models/gpt2")
+        start = time.monotonic()
+        client.get(f"{emu.url}/api/models/gpt2")
+        assert time.monotonic() - start >= 0.15
 
 
 def test_counts_per_endpoint_are_exact_under_threads(snapshot_dir):
     with Emulator(snapshot_dir) as emu:
+
         def work(n):
             api = HfApi(endpoint=emu.url, token=False)
             for _ in range(n):

@@ -11,17 +11,31 @@ import json
 from datetime import datetime
 
 import pytest
+from conftest import shared_path
 from huggingface_hub import HfApi
 
 from hubwh.emulator import Emulator
 from hubwh.snapshot import SnapshotWriter
-from conftest import shared_path
 
 # Wire key -> DatasetInfo attribute, for every key the 2024 pages carry.
-ATTRS = {"_id": "_id", "id": "id", "author": "author", "disabled": "disabled", "gated": "gated",
-         "lastModified": "last_modified", "likes": "likes", "private": "private", "sha": "sha",
-         "downloads": "downloads", "tags": "tags", "createdAt": "created_at", "key": "key",
-         "description": "description", "citation": "citation", "paperswithcode_id": "paperswithcode_id"}
+ATTRS = {
+    "_id": "_id",
+    "id": "id",
+    "author": "author",
+    "disabled": "disabled",
+    "gated": "gated",
+    "lastModified": "last_modified",
+    "likes": "likes",
+    "private": "private",
+    "sha": "sha",
+    "downloads": "downloads",
+    "tags": "tags",
+    "createdAt": "created_at",
+    "key": "key",
+    "description": "description",
+    "citation": "citation",
+    "paperswithcode_id": "paperswithcode_id",
+}
 
 
 def _wire(info) -> dict:

@@ -37,9 +37,11 @@ def test_a_full_sweep_returns_the_snapshot(small_hub):
     outcomes = {(t, i): o for t, i, o in snap.iter_outcomes()}
     with Emulator(small_hub, page_size=100) as emu:
         api = HfApi(endpoint=emu.url, token=False)
-        listed = {"model": [m.id for m in api.list_models(full=True)],
-                  "dataset": [d.id for d in api.list_datasets(full=True)],
-                  "space": [s.id for s in api.list_spaces(full=True)]}
+        listed = {
+            "model": [m.id for m in api.list_models(full=True)],
+            "dataset": [d.id for d in api.list_datasets(full=True)],
+            "space": [s.id for s in api.list_spaces(full=True)],
+        }
         for repo_type, ids in listed.items():
             assert sorted(ids) == sorted(r["id"] for r in records[repo_type] if r.get("private") is not True)
 
@@ -56,13 +58,16 @@ def test_a_full_sweep_returns_the_snapshot(small_hub):
                 return key, "not found"
             assert info.id == record["id"] and info.sha == record.get("sha")
             assert [(c.commit_id, c.authors) for c in got_commits] == [
-                (c["id"], [a["user"] for a in c["authors"]]) for c in commits.get(key, [])]
+                (c["id"], [a["user"] for a in c["authors"]]) for c in commits.get(key, [])
+            ]
             assert [(d.num, d.author) for d in got_discussions] == [
-                (d["num"], d.get("author", {}).get("name", "deleted")) for d in discussions.get(key, [])]
+                (d["num"], d.get("author", {}).get("name", "deleted")) for d in discussions.get(key, [])
+            ]
             return key, "ok"
 
-        items = [(t, r) for t, rs in records.items() for r in rs
-                 if r.get("private") is not True and _fetchable(r["id"])]
+        items = [
+            (t, r) for t, rs in records.items() for r in rs if r.get("private") is not True and _fetchable(r["id"])
+        ]
         with ThreadPoolExecutor(8) as pool:
             results = dict(pool.map(fetch, items))
     for key, result in results.items():

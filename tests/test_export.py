@@ -19,15 +19,21 @@ def test_every_public_mart_is_exported_with_its_rows(warehouse, tmp_path):
     try:
         for f in files:
             table = pq.read_table(f)
-            n, = con.execute(f'select count(*) from marts."{f.stem}"').fetchone()
-            cols = [r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'marts' "
-                "and table_name = ? order by ordinal_position", [f.stem]).fetchall()]
+            (n,) = con.execute(f'select count(*) from marts."{f.stem}"').fetchone()
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'marts' "
+                    "and table_name = ? order by ordinal_position",
+                    [f.stem],
+                ).fetchall()
+            ]
             assert table.num_rows == n, f.stem
             assert table.column_names == cols, f.stem
         # values survive the trip: the same multiset of rows for a mart with mixed types
-        back = duckdb.sql(f"select * from read_parquet('{tmp_path / 'pq' / 'collab_summary.parquet'}') "
-                          "order by network").fetchall()
+        back = duckdb.sql(
+            f"select * from read_parquet('{tmp_path / 'pq' / 'collab_summary.parquet'}') order by network"
+        ).fetchall()
         assert back == con.execute("select * from marts.collab_summary order by network").fetchall()
     finally:
         con.close()

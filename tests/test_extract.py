@@ -37,8 +37,17 @@ SIZES = {"models": 400, "datasets": 80, "spaces": 160}
 REPO_TABLE = {"model": "models", "dataset": "datasets", "space": "spaces"}
 # Columns that legitimately differ between two crawls of the same Hub (times, load ids,
 # request counts, messages naming the emulator's port).
-VOLATILE = {"_dlt_load_id", "_dlt_id", "fetched_at", "listed_at", "first_listed_at", "last_listed_at",
-            "last_ok_at", "n_requests", "message"}
+VOLATILE = {
+    "_dlt_load_id",
+    "_dlt_id",
+    "fetched_at",
+    "listed_at",
+    "first_listed_at",
+    "last_listed_at",
+    "last_ok_at",
+    "n_requests",
+    "message",
+}
 
 
 def _ts(value):
@@ -81,9 +90,16 @@ def query(db: Path, sql: str, params=None) -> list[tuple]:
 
 def stable_rows(db: Path, table: str) -> list[tuple]:
     """A table's rows without the volatile columns, sorted."""
-    cols = [c for (c,) in query(db, "SELECT column_name FROM information_schema.columns "
-                                    "WHERE table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position",
-                                [table]) if c not in VOLATILE]
+    cols = [
+        c
+        for (c,) in query(
+            db,
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position",
+            [table],
+        )
+        if c not in VOLATILE
+    ]
     return sorted(query(db, f"SELECT {', '.join(cols)} FROM raw.{table}"), key=repr)
 
 
@@ -137,8 +153,14 @@ def test_crawl_loads_exactly_what_the_snapshot_holds(hub, reference):
     assert summary["malformed"] == {}
 
     for repo_type, table in REPO_TABLE.items():
-        rows = {r[0]: r for r in query(db, f"SELECT repo_id, author, likes, tags, sha, gated, card_license, "
-                                           f"created_at, last_modified, is_listed FROM raw.{table}")}
+        rows = {
+            r[0]: r
+            for r in query(
+                db,
+                f"SELECT repo_id, author, likes, tags, sha, gated, card_license, "
+                f"created_at, last_modified, is_listed FROM raw.{table}",
+            )
+        }
         assert set(rows) == {r["id"] for r in exp.repos[repo_type]}, repo_type
         for rec in exp.repos[repo_type]:
             row = rows[rec["id"]]
@@ -152,12 +174,20 @@ def test_crawl_loads_exactly_what_the_snapshot_holds(hub, reference):
             assert (json.loads(row[6]) if row[6] else None) == card.get("license")
             assert row[7] == _ts(rec.get("createdAt")) and row[8] == _ts(rec.get("lastModified"))
             assert row[9] is True
-    models = {r[0]: r[1:] for r in query(db, "SELECT repo_id, downloads, downloads_all_time, pipeline_tag, "
-                                             "safetensors_total FROM raw.models")}
+    models = {
+        r[0]: r[1:]
+        for r in query(
+            db, "SELECT repo_id, downloads, downloads_all_time, pipeline_tag, safetensors_total FROM raw.models"
+        )
+    }
     for rec in exp.repos["model"]:
         st = rec.get("safetensors") or {}
-        assert models[rec["id"]] == (rec.get("downloads"), rec.get("downloadsAllTime"), rec.get("pipeline_tag"),
-                                     st.get("total"))
+        assert models[rec["id"]] == (
+            rec.get("downloads"),
+            rec.get("downloadsAllTime"),
+            rec.get("pipeline_tag"),
+            st.get("total"),
+        )
     sdks = dict(query(db, "SELECT repo_id, sdk FROM raw.spaces"))
     assert sdks == {r["id"]: r.get("sdk") for r in exp.repos["space"]}
 
@@ -175,32 +205,51 @@ def test_crawl_loads_exactly_what_the_snapshot_holds(hub, reference):
     # commits: every one, with all authors in order, newest first
     got_commits: dict = {}
     for t, i, cid, pos, at, title, authors in query(
-            db, "SELECT repo_type, repo_id, commit_id, commit_position, committed_at, title, authors "
-                "FROM raw.commits ORDER BY repo_type, repo_id, commit_position"):
+        db,
+        "SELECT repo_type, repo_id, commit_id, commit_position, committed_at, title, authors "
+        "FROM raw.commits ORDER BY repo_type, repo_id, commit_position",
+    ):
         got_commits.setdefault((t, i), []).append((cid, pos, at, title, json.loads(authors)))
     want_commits = {}
     for t, i in exp.listed():
         items = exp.commits.get((t, i), [])
         if exp.status(t, i) == "ok" and items:
-            want_commits[(t, i)] = [(c["id"], n, _ts(c["date"]), c["title"], [a["user"] for a in c["authors"]])
-                                    for n, c in enumerate(items)]
+            want_commits[(t, i)] = [
+                (c["id"], n, _ts(c["date"]), c["title"], [a["user"] for a in c["authors"]]) for n, c in enumerate(items)
+            ]
     assert got_commits == want_commits
     assert any(len(c[4]) > 1 for v in want_commits.values() for c in v), "co-authored commits expected"
 
     # discussions, deleted authors as 'deleted'
-    got_disc = set(query(db, "SELECT repo_type, repo_id, num, title, status, is_pull_request, author, created_at "
-                             "FROM raw.discussions"))
+    got_disc = set(
+        query(
+            db,
+            "SELECT repo_type, repo_id, num, title, status, is_pull_request, author, created_at FROM raw.discussions",
+        )
+    )
     want_disc = set()
     for t, i in exp.listed():
         if exp.status(t, i) == "ok":
             for d in exp.discussions.get((t, i), []):
-                want_disc.add((t, i, d["num"], d["title"], d["status"], d["isPullRequest"],
-                               d.get("author", {}).get("name", "deleted"), _ts(d["createdAt"])))
+                want_disc.add(
+                    (
+                        t,
+                        i,
+                        d["num"],
+                        d["title"],
+                        d["status"],
+                        d["isPullRequest"],
+                        d.get("author", {}).get("name", "deleted"),
+                        _ts(d["createdAt"]),
+                    )
+                )
     assert got_disc == want_disc
 
     # fetch_log: one row per listed repo and resource, forced outcomes with their status
-    log_rows = {(t, i, r): (s, n) for t, i, r, s, n in query(
-        db, "SELECT repo_type, repo_id, resource, status, n_rows FROM raw.fetch_log")}
+    log_rows = {
+        (t, i, r): (s, n)
+        for t, i, r, s, n in query(db, "SELECT repo_type, repo_id, resource, status, n_rows FROM raw.fetch_log")
+    }
     want_log = {}
     for t, i in exp.listed():
         status = exp.status(t, i)
@@ -210,7 +259,8 @@ def test_crawl_loads_exactly_what_the_snapshot_holds(hub, reference):
     statuses = {s for s, _ in want_log.values()}
     assert {"ok", "not_found", "gated"} <= statuses, "the snapshot should force every outcome"
     assert summary["repos_by_status"]["commits"] == {
-        s: sum(1 for (t, i) in exp.listed() if exp.status(t, i) == s) for s in statuses}
+        s: sum(1 for (t, i) in exp.listed() if exp.status(t, i) == s) for s in statuses
+    }
 
 
 # -- request counts, incremental refresh, unlisted repos ------------------------------------------
@@ -238,9 +288,17 @@ def test_request_counts_first_crawl_refresh_and_changes(hub, tmp_path):
         # 100 repos get a new commit (new sha and lastModified)
         ok_models = [r["id"] for r in exp.repos["model"] if exp.status("model", r["id"]) == "ok"][:100]
         for k, repo_id in enumerate(ok_models):
-            emu.mutate_repo("model", repo_id, new_commit={
-                "id": f"{k:040x}", "title": f"update {k}", "message": "",
-                "authors": [{"user": "new-author"}], "date": "2023-10-25T12:00:00.000Z"})
+            emu.mutate_repo(
+                "model",
+                repo_id,
+                new_commit={
+                    "id": f"{k:040x}",
+                    "title": f"update {k}",
+                    "message": "",
+                    "authors": [{"user": "new-author"}],
+                    "date": "2023-10-25T12:00:00.000Z",
+                },
+            )
         emu.reset_counts()
         _crawl(emu, db)
         c = emu.counts()
@@ -248,10 +306,13 @@ def test_request_counts_first_crawl_refresh_and_changes(hub, tmp_path):
         # discussions follow lastModified, which a new commit moves (see the report)
         assert c["discussions"] <= 100
         assert c["total"] <= pages + 100 + 100
-        latest = query(db, "SELECT c.repo_id, c.commit_id, c.commit_position FROM raw.commits c "
-                           "JOIN raw.fetch_log f ON f.repo_type = c.repo_type AND f.repo_id = c.repo_id "
-                           "AND f.resource = 'commits' AND f.fetched_at = c.fetched_at "
-                           "WHERE c.commit_position = 0 AND c.repo_type = 'model'")
+        latest = query(
+            db,
+            "SELECT c.repo_id, c.commit_id, c.commit_position FROM raw.commits c "
+            "JOIN raw.fetch_log f ON f.repo_type = c.repo_type AND f.repo_id = c.repo_id "
+            "AND f.resource = 'commits' AND f.fetched_at = c.fetched_at "
+            "WHERE c.commit_position = 0 AND c.repo_type = 'model'",
+        )
         heads = {r[0]: r[1] for r in latest}
         assert all(heads[m] == f"{k:040x}" for k, m in enumerate(ok_models))
         n_new = query(db, "SELECT count(*) FROM raw.commits WHERE authors::VARCHAR LIKE '%new-author%'")[0][0]
@@ -278,8 +339,11 @@ def test_rows_missing_behind_an_ok_fetch_log_are_fetched_again(hub, reference, t
     """The plan's self-check: fetch_log says ok but the rows did not all load (a killed load)."""
     db = tmp_path / "w.duckdb"
     shutil.copy(reference[0], db)
-    victim = query(db, "SELECT repo_type, repo_id FROM raw.fetch_log WHERE resource = 'commits' "
-                       "AND status = 'ok' AND n_rows > 1 ORDER BY repo_id LIMIT 1")[0]
+    victim = query(
+        db,
+        "SELECT repo_type, repo_id FROM raw.fetch_log WHERE resource = 'commits' "
+        "AND status = 'ok' AND n_rows > 1 ORDER BY repo_id LIMIT 1",
+    )[0]
     con = duckdb.connect(str(db))
     con.execute("DELETE FROM raw.commits WHERE repo_type = ? AND repo_id = ? AND commit_position = 0", victim)
     con.close()
@@ -294,8 +358,15 @@ def test_faults_leave_the_tables_identical(hub, reference, tmp_path):
     db = tmp_path / "faulty.duckdb"
     # A generous server limit, so the injected 429s announce it (without one the emulator's
     # 429 fault announces a 500/300 policy, which the crawler would then keep to).
-    with Emulator(hub, rate_limit=(10**6, 300), latency_ms=3, fault_rate=0.10,
-                  faults=("5xx", "429", "truncate", "drop", "cutjson"), fault_retry_after=0, seed=5) as emu:
+    with Emulator(
+        hub,
+        rate_limit=(10**6, 300),
+        latency_ms=3,
+        fault_rate=0.10,
+        faults=("5xx", "429", "truncate", "drop", "cutjson"),
+        fault_retry_after=0,
+        seed=5,
+    ) as emu:
         summary = _crawl(emu, db)
         counts = emu.counts()
     assert counts["faults"] > 100, counts
@@ -327,9 +398,27 @@ def test_retry_after_is_honoured_by_every_worker(tmp_path):
 def _run_cli(url: str, db: Path, *extra: str) -> subprocess.Popen:
     env = dict(os.environ, DO_NOT_TRACK="1", RUNTIME__DLTHUB_TELEMETRY="false")
     env.pop("HF_TOKEN", None)
-    cmd = [sys.executable, "-m", "hubwh.cli", "crawl", "--endpoint", url, "--db", str(db), "--budget", "none",
-           "--no-progress", "--anonymous", "--workers", "2", "--flush-seconds", "0.5",
-           "--pipelines-dir", str(db.parent / f"{db.stem}.pipelines"), *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "hubwh.cli",
+        "crawl",
+        "--endpoint",
+        url,
+        "--db",
+        str(db),
+        "--budget",
+        "none",
+        "--no-progress",
+        "--anonymous",
+        "--workers",
+        "2",
+        "--flush-seconds",
+        "0.5",
+        "--pipelines-dir",
+        str(db.parent / f"{db.stem}.pipelines"),
+        *extra,
+    ]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(PROJECT))
 
 
@@ -356,8 +445,12 @@ def test_killed_crawl_resumes_to_the_same_tables(hub, reference, tmp_path):
         assert proc.returncode == 0, err.decode()[-2000:]
     assert_same_tables(reference[0], db)
     # no duplicates anywhere (primary keys hold)
-    for table, key in (("commits", "repo_type, repo_id, commit_id"), ("discussions", "repo_type, repo_id, num"),
-                       ("fetch_log", "repo_type, repo_id, resource"), ("models", "repo_id")):
+    for table, key in (
+        ("commits", "repo_type, repo_id, commit_id"),
+        ("discussions", "repo_type, repo_id, num"),
+        ("fetch_log", "repo_type, repo_id, resource"),
+        ("models", "repo_id"),
+    ):
         assert query(db, f"SELECT count(*) - count(DISTINCT ({key})) FROM raw.{table}")[0][0] == 0
 
 
@@ -373,19 +466,43 @@ def test_scoped_crawl_leaves_every_raw_table_present(hub, tmp_path):
 
     db = tmp_path / "scoped.duckdb"
     with Emulator(hub) as emu:
-        assert main(["--endpoint", emu.url, "--db", str(db), "--types", "model", "--no-commits",
-                     "--no-discussions", "--budget", "none", "--no-progress", "--anonymous",
-                     "--pipelines-dir", str(tmp_path / "pl")]) == 0
+        assert (
+            main(
+                [
+                    "--endpoint",
+                    emu.url,
+                    "--db",
+                    str(db),
+                    "--types",
+                    "model",
+                    "--no-commits",
+                    "--no-discussions",
+                    "--budget",
+                    "none",
+                    "--no-progress",
+                    "--anonymous",
+                    "--pipelines-dir",
+                    str(tmp_path / "pl"),
+                ]
+            )
+            == 0
+        )
         assert emu.counts()["total"] == 1
     have: dict[str, set] = {}
-    for table, column in query(db, "SELECT table_name, column_name FROM information_schema.columns "
-                                   "WHERE table_schema = 'raw'"):
+    for table, column in query(
+        db, "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw'"
+    ):
         have.setdefault(table, set()).add(column)
     for table, columns in _contract().items():
         assert table in have, f"raw.{table} missing"
         assert set(columns) | {"_dlt_load_id", "_dlt_id"} <= have[table], table
-    types = dict(query(db, "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
-                           "WHERE table_schema = 'raw'"))
+    types = dict(
+        query(
+            db,
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'raw'",
+        )
+    )
     assert types["commits.authors"] == "JSON" and types["models.tags"] == "JSON"
     assert types["discussions.created_at"] == "TIMESTAMP WITH TIME ZONE"
     for empty in ("datasets", "spaces", "space_models", "commits", "discussions", "fetch_log"):
@@ -413,8 +530,7 @@ def test_author_filter_and_limit(hub, tmp_path):
     top = max(set(authors), key=authors.count)
     with Emulator(hub) as emu:
         s = _crawl(emu, tmp_path / "a.duckdb", types=("model",), author=top, commits=False, discussions=False)
-        s2 = _crawl(emu, tmp_path / "l.duckdb", types=("model", "space"), limit=7, commits=False,
-                    discussions=False)
+        s2 = _crawl(emu, tmp_path / "l.duckdb", types=("model", "space"), limit=7, commits=False, discussions=False)
     got = {r[0] for r in query(tmp_path / "a.duckdb", "SELECT repo_id FROM raw.models")}
     assert got == {r["id"] for r in exp.repos["model"] if r.get("author") == top}
     assert s["repos_listed"]["model"] == len(got)
@@ -427,18 +543,46 @@ def test_malformed_records_are_counted_and_the_rest_kept(tmp_path, caplog):
     good = {"user": "alice"}
     with SnapshotWriter(snap, source="synthetic", seed=0, created_at="2023-10-01T00:00:00Z") as w:
         for name, likes in (("org/a", 1), ("org/b", "lots"), ("org/c", 3)):
-            w.add_repo("model", {"_id": "0" * 24, "id": name, "likes": likes, "sha": "f" * 40,
-                                 "createdAt": "2023-01-01T00:00:00.000Z"})
-        w.add_commits("model", "org/a", [
-            {"id": "1" * 40, "title": "t1", "message": "", "authors": [good], "date": "2023-02-01T00:00:00.000Z"},
-            {"id": "2" * 40, "title": "no date", "message": "", "authors": [good]},
-            {"id": "3" * 40, "title": "initial commit", "message": "", "authors": [{"user": "system"}],
-             "date": "2023-01-01T00:00:00.000Z"}])
-        w.add_discussions("model", "org/c", [
-            {"num": 2, "title": "x", "createdAt": "2023-03-01T00:00:00.000Z", "isPullRequest": False,
-             "repo": {"name": "org/c", "type": "model"}},
-            {"num": 1, "title": "y", "status": "open", "createdAt": "2023-03-01T00:00:00.000Z",
-             "isPullRequest": True, "repo": {"name": "org/c", "type": "model"}}])
+            w.add_repo(
+                "model",
+                {"_id": "0" * 24, "id": name, "likes": likes, "sha": "f" * 40, "createdAt": "2023-01-01T00:00:00.000Z"},
+            )
+        w.add_commits(
+            "model",
+            "org/a",
+            [
+                {"id": "1" * 40, "title": "t1", "message": "", "authors": [good], "date": "2023-02-01T00:00:00.000Z"},
+                {"id": "2" * 40, "title": "no date", "message": "", "authors": [good]},
+                {
+                    "id": "3" * 40,
+                    "title": "initial commit",
+                    "message": "",
+                    "authors": [{"user": "system"}],
+                    "date": "2023-01-01T00:00:00.000Z",
+                },
+            ],
+        )
+        w.add_discussions(
+            "model",
+            "org/c",
+            [
+                {
+                    "num": 2,
+                    "title": "x",
+                    "createdAt": "2023-03-01T00:00:00.000Z",
+                    "isPullRequest": False,
+                    "repo": {"name": "org/c", "type": "model"},
+                },
+                {
+                    "num": 1,
+                    "title": "y",
+                    "status": "open",
+                    "createdAt": "2023-03-01T00:00:00.000Z",
+                    "isPullRequest": True,
+                    "repo": {"name": "org/c", "type": "model"},
+                },
+            ],
+        )
     db = tmp_path / "w.duckdb"
     with caplog.at_level(logging.WARNING, logger="extract"), Emulator(snap) as emu:
         summary = _crawl(emu, db)
@@ -446,8 +590,9 @@ def test_malformed_records_are_counted_and_the_rest_kept(tmp_path, caplog):
     assert {r[0] for r in query(db, "SELECT repo_id FROM raw.models")} == {"org/a", "org/c"}
     assert query(db, "SELECT commit_id, commit_position FROM raw.commits ORDER BY 2") == [("1" * 40, 0), ("3" * 40, 2)]
     assert query(db, "SELECT num, author FROM raw.discussions") == [(1, "deleted")]
-    assert query(db, "SELECT status, message FROM raw.fetch_log WHERE repo_id = 'org/a' AND resource = 'commits'") \
-        == [("ok", "skipped 1 malformed item(s): commit item lacks date")]
+    assert query(db, "SELECT status, message FROM raw.fetch_log WHERE repo_id = 'org/a' AND resource = 'commits'") == [
+        ("ok", "skipped 1 malformed item(s): commit item lacks date")
+    ]
     assert "likes is not a number" in caplog.text and "lacks status" in caplog.text
 
 
@@ -455,10 +600,13 @@ def test_malformed_records_are_counted_and_the_rest_kept(tmp_path, caplog):
 def test_token_never_reaches_logs_db_or_dlt_state(hub, tmp_path, caplog, capfd):
     token = "hf_SeCrEtT0kenForTheTest4242"
     db = tmp_path / "w.duckdb"
-    with caplog.at_level(logging.DEBUG), Emulator(hub, fault_rate=0.05, seed=3, faults=("5xx", "drop"),
-                                                  rate_limit=(10**6, 300)) as emu:
-        summary = crawl(emu.url, db, token=token, budget=None, progress=True, types=("model",),
-                        pipelines_dir=tmp_path / "pl")
+    with (
+        caplog.at_level(logging.DEBUG),
+        Emulator(hub, fault_rate=0.05, seed=3, faults=("5xx", "drop"), rate_limit=(10**6, 300)) as emu,
+    ):
+        summary = crawl(
+            emu.url, db, token=token, budget=None, progress=True, types=("model",), pipelines_dir=tmp_path / "pl"
+        )
     assert summary["retries"] > 0  # the retry paths logged too
     out, err = capfd.readouterr()
     assert token not in caplog.text and token not in out and token not in err
@@ -478,8 +626,21 @@ def test_unreachable_endpoint_is_one_clear_line(tmp_path, capsys):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     started = time.monotonic()
-    code = main(["crawl", "--endpoint", f"http://127.0.0.1:{port}", "--db", str(tmp_path / "w.duckdb"),
-                 "--budget", "none", "--no-progress", "--anonymous", "--pipelines-dir", str(tmp_path / "pl")])
+    code = main(
+        [
+            "crawl",
+            "--endpoint",
+            f"http://127.0.0.1:{port}",
+            "--db",
+            str(tmp_path / "w.duckdb"),
+            "--budget",
+            "none",
+            "--no-progress",
+            "--anonymous",
+            "--pipelines-dir",
+            str(tmp_path / "pl"),
+        ]
+    )
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert len(err.splitlines()) == 1 and "cannot list models" in err and "Traceback" not in err
@@ -507,8 +668,18 @@ def test_bad_token_is_one_clear_line(tmp_path, capsys):
     thread.start()
     try:
         os.environ["HF_TOKEN"] = "hf_not_a_valid_token_000"
-        code = main(["crawl", "--endpoint", f"http://127.0.0.1:{server.server_address[1]}",
-                     "--db", str(tmp_path / "w.duckdb"), "--no-progress", "--pipelines-dir", str(tmp_path / "pl")])
+        code = main(
+            [
+                "crawl",
+                "--endpoint",
+                f"http://127.0.0.1:{server.server_address[1]}",
+                "--db",
+                str(tmp_path / "w.duckdb"),
+                "--no-progress",
+                "--pipelines-dir",
+                str(tmp_path / "pl"),
+            ]
+        )
     finally:
         os.environ.pop("HF_TOKEN", None)
         server.shutdown()

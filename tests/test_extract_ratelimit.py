@@ -85,8 +85,15 @@ def test_crawl_keeps_every_window_within_and_near_the_servers_budget(tmp_path):
     generate(snap, seed=3, models=110, datasets=0, spaces=0, outcome_share=0.0)
     # budget=None: the crawler learns the limit from the emulator's RateLimit-Policy header
     with Emulator(snap, rate_limit=(calls, window), latency_ms=20) as emu:
-        summary = crawl(emu.url, tmp_path / "w.duckdb", budget=None, progress=False, token=False,
-                        types=("model",), pipelines_dir=tmp_path / "pl")
+        summary = crawl(
+            emu.url,
+            tmp_path / "w.duckdb",
+            budget=None,
+            progress=False,
+            token=False,
+            types=("model",),
+            pipelines_dir=tmp_path / "pl",
+        )
         info = emu.rate_limit_info()
         log = emu.request_log()
     assert summary["http_429"] == 0 and summary["budget"] == [calls, window]
@@ -94,8 +101,9 @@ def test_crawl_keeps_every_window_within_and_near_the_servers_budget(tmp_path):
     assert max(windows.values()) <= calls, windows
     # latency-bound (20 ms per call, 8 workers could do ~400/s): the per-repo stage spends the
     # budget. Its first window follows the opening burst and its last is the tail: skip both.
-    fetch = sorted({int((t - info["started_at"]) // window) for t, kind, _ in log
-                    if kind in ("commits", "discussions")})
+    fetch = sorted(
+        {int((t - info["started_at"]) // window) for t, kind, _ in log if kind in ("commits", "discussions")}
+    )
     steady = [windows[k] for k in fetch[2:-1]]
     assert len(steady) >= 2, windows
     assert min(steady) >= 0.9 * calls, windows

@@ -9,6 +9,7 @@ import string
 
 import pandas as pd
 import pytest
+from conftest import shared_path
 
 from hubwh import identity
 from hubwh.errors import HubwhError
@@ -21,7 +22,6 @@ from hubwh.identity import (
     real_name_pairs,
     similarity,
 )
-from conftest import shared_path
 
 
 def contribs(*rows):
@@ -40,9 +40,13 @@ def test_normalise_and_similarity():
 
 def test_co_contributors_only_within_a_repo():
     frame = contribs(
-        ("r1", "Jessica Smith"), ("r1", "jessicasmith"), ("r1", "bob"),
+        ("r1", "Jessica Smith"),
+        ("r1", "jessicasmith"),
+        ("r1", "bob"),
         ("r2", "jessica_smith"),  # similar to r1's names but never in the same repo
-        ("r3", "alice"), ("r3", "alice1"), ("r3", "alice1"),
+        ("r3", "alice"),
+        ("r3", "alice1"),
+        ("r3", "alice1"),
     )
     pairs = co_contributor_pairs(frame, 90)
     assert list(pairs.itertuples(index=False, name=None)) == [
@@ -69,9 +73,9 @@ def test_real_names_match_brute_force_with_small_chunks(monkeypatch):
     rng = random.Random(11)
     first = ["john", "maria", "wei", "amir", "olga", "kenji", "fatima", "lucas"]
     last = ["bauer", "garcia", "zhang", "rahimi", "petrova", "sato", "okafor", "silva"]
-    real = [f"{f.title()} {l.title()}" for f, l in itertools.product(first, last)]
-    users = [f + l for f, l in itertools.product(first, last)][::3]
-    users += [f[0] + l for f in first for l in last][::2]
+    real = [f"{f.title()} {s.title()}" for f, s in itertools.product(first, last)]
+    users = [f + s for f, s in itertools.product(first, last)][::3]
+    users += [f[0] + s for f in first for s in last][::2]
     users += ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 14))) for _ in range(300)]
     users += [u + "1" for u in users[:20]] + ["john-bauer", "John_Bauer"]
     names = real + users
@@ -84,11 +88,17 @@ def test_real_names_match_brute_force_with_small_chunks(monkeypatch):
 
 def test_orientation_reason_and_bots():
     frame = contribs(
-        ("r1", "Jessica Smith"), ("r1", "jessicasmith"),  # found by both sources -> co-contributors
-        ("r2", "Tom Aarsen"), ("r3", "tomaarsen"),  # real name only
-        ("r4", "maryjones"), ("r4", "maryjones1"), ("r5", "maryjones"),  # maryjones is in more repos -> canonical
-        ("r6", "dependabot[bot]"), ("r6", "dependabot"),  # bots are never candidates
-        ("r7", "system"), ("r7", "systems"),
+        ("r1", "Jessica Smith"),
+        ("r1", "jessicasmith"),  # found by both sources -> co-contributors
+        ("r2", "Tom Aarsen"),
+        ("r3", "tomaarsen"),  # real name only
+        ("r4", "maryjones"),
+        ("r4", "maryjones1"),
+        ("r5", "maryjones"),  # maryjones is in more repos -> canonical
+        ("r6", "dependabot[bot]"),
+        ("r6", "dependabot"),  # bots are never candidates
+        ("r7", "system"),
+        ("r7", "systems"),
     )
     out = merge_candidates(frame, 90, exclude=["dependabot[bot]"])
     rows = {(a, b): (s, reason) for a, b, s, reason in out.itertuples(index=False)}
@@ -104,8 +114,15 @@ def test_orientation_reason_and_bots():
 
 def test_auto_merges_respect_the_seed_and_never_chain():
     candidates = pd.DataFrame(
-        [("x", "y", 98.0), ("y", "z", 99.0), ("p", "q", 97.0), ("p", "r", 99.5),
-         ("s", "t", 92.0), ("u", "v", 99.0), ("w", "u", 99.0)],
+        [
+            ("x", "y", 98.0),
+            ("y", "z", 99.0),
+            ("p", "q", 97.0),
+            ("p", "r", 99.5),
+            ("s", "t", 92.0),
+            ("u", "v", 99.0),
+            ("w", "u", 99.0),
+        ],
         columns=["name_a", "name_b", "score"],
     ).assign(reason="co-contributors")
     seed = pd.DataFrame([("u", "v2")], columns=["alias", "canonical"])
@@ -115,8 +132,13 @@ def test_auto_merges_respect_the_seed_and_never_chain():
     assert list(auto.itertuples(index=False, name=None)) == [("p", "r"), ("y", "z")]
     marked = mark_accepted(candidates, seed.assign(alias="v", canonical="u"), auto).set_index(["name_a", "name_b"])
     assert marked["accepted"].to_dict() == {
-        ("x", "y"): False, ("y", "z"): True, ("p", "q"): False, ("p", "r"): True,
-        ("s", "t"): False, ("u", "v"): True, ("w", "u"): False,
+        ("x", "y"): False,
+        ("y", "z"): True,
+        ("p", "q"): False,
+        ("p", "r"): True,
+        ("s", "t"): False,
+        ("u", "v"): True,
+        ("w", "u"): False,
     }
     assert marked.loc[("u", "v"), "auto_accepted"] == False  # noqa: E712  (seed, reversed)
 
@@ -135,8 +157,13 @@ def test_real_git_names_give_sensible_candidates():
     out = merge_candidates(frame, 90)
     pairs = set(zip(out["name_a"], out["name_b"]))
     # git names beside the Hub usernames of the same people
-    for pair in [("Patrick von Platen", "patrickvonplaten"), ("Joao Gante", "joaogante"),
-                 ("Nate Raw", "nateraw"), ("Amy Roberts", "amyeroberts"), ("Dat Quoc Nguyen", "datquocnguyen")]:
+    for pair in [
+        ("Patrick von Platen", "patrickvonplaten"),
+        ("Joao Gante", "joaogante"),
+        ("Nate Raw", "nateraw"),
+        ("Amy Roberts", "amyeroberts"),
+        ("Dat Quoc Nguyen", "datquocnguyen"),
+    ]:
         assert pair in pairs
     # 432 names: a handful of candidates, not a blow-up; each scores >= 90
     assert 5 <= len(out) <= 40

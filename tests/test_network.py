@@ -45,6 +45,7 @@ def by_dev(frame):
 
 # ---------------------------------------------------------------- complete digraph
 
+
 def test_complete_digraph_kcore_and_centrality():
     # K4 in both directions: 12 edges, every node in 3 + out 3 = total degree 6, so
     # the 6-core is everything; no 10-core.
@@ -83,6 +84,7 @@ def test_weighted_clustering_normalises_by_the_maximum_weight():
 
 
 # ---------------------------------------------------------------- star
+
 
 def test_reciprocal_star():
     # c <-> l1..l4: 8 edges; c has total degree 8, leaves 2. 2-core = all; the 3-core
@@ -127,6 +129,7 @@ def test_pagerank_uses_weights():
 
 # ---------------------------------------------------------------- two cliques
 
+
 def test_two_cliques_joined_by_one_edge():
     # K4 on a1..a4 and on b1..b4 (both directions) plus a1 -> b1: N = 8, E = 25.
     triples = complete(["a1", "a2", "a3", "a4"]) + complete(["b1", "b2", "b3", "b4"]) + [("a1", "b1", 1)]
@@ -153,6 +156,7 @@ def test_two_cliques_joined_by_one_edge():
 
 # ---------------------------------------------------------------- self-loops and isolates
 
+
 def test_self_loops_and_isolates():
     # a and b only have self-loops (single-developer repos): isolates. c <-> d, and a
     # self-loop on c that must not count.
@@ -167,11 +171,23 @@ def test_self_loops_and_isolates():
     assert c.loc["c", ["degree", "in_degree", "out_degree", "core_number"]].tolist() == [2, 1, 1, 2]
 
     s = network_summary(developer_centrality(g), g.number_of_edges())
-    assert s == pytest.approx({
-        "developers": 4, "isolates": 2, "isolate_share": 0.5, "non_isolates": 2, "edges": 2,
-        "degree_mean": 2, "degree_sd": 0, "degree_median": 2, "degree_max": 2,
-        "pagerank_mean": 0.5, "pagerank_sd": 0, "pagerank_median": 0.5, "pagerank_max": 0.5,
-    })
+    assert s == pytest.approx(
+        {
+            "developers": 4,
+            "isolates": 2,
+            "isolate_share": 0.5,
+            "non_isolates": 2,
+            "edges": 2,
+            "degree_mean": 2,
+            "degree_sd": 0,
+            "degree_median": 2,
+            "degree_max": 2,
+            "pagerank_mean": 0.5,
+            "pagerank_sd": 0,
+            "pagerank_median": 0.5,
+            "pagerank_max": 0.5,
+        }
+    )
 
     rows = kcore_table(g)
     assert [(r["k"], r["is_max_k"]) for r in rows] == [(1, False), (2, True), (5, False), (10, False)]
@@ -184,6 +200,7 @@ def test_self_loops_and_isolates():
 
 
 # ---------------------------------------------------------------- regular graph
+
 
 def test_directed_cycle_is_regular():
     # a -> b -> c -> a: in 1, out 1 everywhere.
@@ -203,19 +220,23 @@ def test_rich_club_ties_and_top_share():
     g = nx.DiGraph()
     g.add_nodes_from(f"n{i}" for i in range(17))
     g.add_edges_from([("h1", "h2"), ("h2", "h1"), ("h1", "h3")])
-    g.add_edges_from([("h1", "n0"), ("n1", "h1"), ("h1", "n2"), ("h2", "n3"), ("n4", "h2"), ("h3", "n5"),
-                      ("n6", "h3"), ("h3", "n7")])
+    g.add_edges_from(
+        [("h1", "n0"), ("n1", "h1"), ("h1", "n2"), ("h2", "n3"), ("n4", "h2"), ("h3", "n5"), ("n6", "h3"), ("h3", "n7")]
+    )
     assert sorted((d for _, d in g.degree()), reverse=True)[:4] == [6, 4, 4, 1]
     assert rich_club_directed(g) == pytest.approx(3 / 6)
 
 
 # ---------------------------------------------------------------- frames
 
+
 def test_frames_cover_every_network_even_empty_ones():
-    frame = pd.concat([
-        edges(*complete("abc"), network="all"),
-        edges(("a", "a", 1), network="nlp"),
-    ])
+    frame = pd.concat(
+        [
+            edges(*complete("abc"), network="all"),
+            edges(("a", "a", 1), network="nlp"),
+        ]
+    )
     s = summary_frame(frame, ["all", "nlp", "cv"]).set_index("network")
     assert s.loc["all", "non_isolates"] == 3 and s.loc["nlp", "isolates"] == 1
     assert s.loc["cv", "developers"] == 0 and math.isnan(s.loc["cv", "degree_mean"])
@@ -236,6 +257,7 @@ def test_duplicate_rows_are_summed_and_bad_input_is_refused():
 
 
 # ---------------------------------------------------------------- against networkx
+
 
 def test_matches_direct_networkx_calls_on_a_random_graph():
     rng = random.Random(3)
@@ -303,8 +325,14 @@ def test_kcore_table_does_not_depend_on_the_string_hash_seed():
         "       for m in ('networkx', 'igraph') for r in kcore_table(g, community_method=m)])\n"
     )
     outputs = {
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT,
-                       env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"}).stdout
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=PROJECT_ROOT,
+            env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+        ).stdout
         for seed in (1, 2, 3)
     }
     assert len(outputs) == 1 and "(1, " in outputs.pop()

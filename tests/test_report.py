@@ -24,6 +24,7 @@ NOT_COMPUTED = "not computed in this snapshot"
 
 # --- helpers with hand-worked answers ------------------------------------------------------
 
+
 def test_ccdf_points_hand_worked():
     x, p = ccdf_points(np.array([0, 0, 1, 1, 2, 5]))
     assert x.tolist() == [1, 2, 5]
@@ -55,8 +56,17 @@ def test_number_formats():
 
 
 def test_scope_described():
-    full = {"types": ["model", "dataset", "space"], "author": None, "filter": [], "limit": None,
-            "sample": None, "seed": 0, "commits": True, "discussions": True, "discussions_ttl_days": 7.0}
+    full = {
+        "types": ["model", "dataset", "space"],
+        "author": None,
+        "filter": [],
+        "limit": None,
+        "sample": None,
+        "seed": 0,
+        "commits": True,
+        "discussions": True,
+        "discussions_ttl_days": 7.0,
+    }
     assert describe_scope(full) == "full Hub · types: model, dataset, space"
     scoped = {**full, "types": ["model"], "author": "google", "sample": 0.05, "seed": 3, "discussions": False}
     text = describe_scope(scoped)
@@ -66,6 +76,7 @@ def test_scope_described():
 
 
 # --- on the session warehouse ----------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def report(warehouse, tmp_path_factory):
@@ -93,8 +104,18 @@ def test_report_pages_are_written_offline(report):
 def test_report_shows_every_figure_and_table(report):
     out, _ = report
     activity = (out / "activity.html").read_text(encoding="utf-8")
-    for marker in ("Figure 1", "Table 2", "Table 3", "Table 4", "Pareto", "Lorenz", "Figure 2", "Figure 3",
-                   "License shares", "Table 5"):
+    for marker in (
+        "Figure 1",
+        "Table 2",
+        "Table 3",
+        "Table 4",
+        "Pareto",
+        "Lorenz",
+        "Figure 2",
+        "Figure 3",
+        "License shares",
+        "Table 5",
+    ):
         assert marker in activity, marker
     collab = (out / "collaboration.html").read_text(encoding="utf-8")
     for marker in ("Figure 4", "Table 6", "Table 7", "Table 8", "Table 9", "Isolates", "Top developers"):
@@ -112,7 +133,7 @@ def test_header_says_when_and_what(report, duck):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "full Hub" in index
     n_models = duck.execute("select count(*) from raw.models").fetchone()[0]
-    assert f"<td class=\"l\">raw.models</td><td class=\"\">{n_models:,}</td>" in index
+    assert f'<td class="l">raw.models</td><td class="">{n_models:,}</td>' in index
     finished = duck.execute("select max(finished_at) from raw.crawl_runs").fetchone()[0]
     assert finished.strftime("%Y-%m-%d") in index
 
@@ -129,15 +150,26 @@ def test_print_headlines(warehouse, duck):
     print_headlines(warehouse, console=console)
     text = console.export_text()
     isolate = duck.execute("select isolate_share from marts.collab_summary where network = 'all'").fetchone()[0]
-    top = duck.execute("select model_id, n_spaces from marts.model_adoption where subfield = 'all' "
-                       "order by n_spaces desc, model_id limit 1").fetchone()
-    zero = duck.execute("select zero_share from marts.activity_summary where repo_type = 'model' "
-                        "and activity = 'n_likes'").fetchone()[0]
+    top = duck.execute(
+        "select model_id, n_spaces from marts.model_adoption where subfield = 'all' "
+        "order by n_spaces desc, model_id limit 1"
+    ).fetchone()
+    zero = duck.execute(
+        "select zero_share from marts.activity_summary where repo_type = 'model' and activity = 'n_likes'"
+    ).fetchone()[0]
     assert fmt_share(isolate) in text
     assert top[0] in text and f"{top[1]:,}" in text
     assert fmt_share(zero) in text
-    for title in ("zero activity", "Pareto", "licenses", "Mann-Whitney", "collaboration", "k-cores",
-                  "most used models", "organisations"):
+    for title in (
+        "zero activity",
+        "Pareto",
+        "licenses",
+        "Mann-Whitney",
+        "collaboration",
+        "k-cores",
+        "most used models",
+        "organisations",
+    ):
         assert title in text, title
     assert NOT_COMPUTED not in text
 
@@ -153,6 +185,7 @@ def test_report_cli(warehouse, tmp_path, capsys):
 
 # --- graceful on what a scoped or half-built warehouse lacks ------------------------------
 
+
 def _all_pages(out) -> dict[str, str]:
     return {name: (out / name).read_text(encoding="utf-8") for name in PAGE_FILES}
 
@@ -163,7 +196,7 @@ def test_empty_warehouse_says_not_computed(tmp_path):
     pages = _all_pages(write_html(db, tmp_path / "html").parent)
     for name in ("activity.html", "collaboration.html", "adoption.html", "paper-vs-now.html"):
         assert NOT_COMPUTED in pages[name], name
-        assert 'data-chart=' not in pages[name]
+        assert "data-chart=" not in pages[name]
     assert "unknown" in pages["index.html"]
     console = Console(record=True, width=160)
     print_headlines(db, console=console)
@@ -184,8 +217,11 @@ def test_empty_marts_and_null_activity_degrade(warehouse, tmp_path):
         con.execute(f"attach '{warehouse}' as w (read_only)")
         con.execute("create schema marts; create schema raw")
         con.execute("create table raw.crawl_runs as select * from w.raw.crawl_runs")
-        nulls = ", ".join(f"cast(null as bigint) as {c}" for c in ACTIVITIES
-                          if c in ("n_discussions", "n_disc_starters", "n_commits", "n_committers", "n_community"))
+        nulls = ", ".join(
+            f"cast(null as bigint) as {c}"
+            for c in ACTIVITIES
+            if c in ("n_discussions", "n_disc_starters", "n_commits", "n_committers", "n_community")
+        )
         con.execute(f"create table marts.repo_activity as select * replace ({nulls}) from w.marts.repo_activity")
         for mart in PUBLIC_MARTS:
             if mart != "repo_activity":

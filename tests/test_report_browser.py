@@ -24,9 +24,19 @@ pytestmark = pytest.mark.browser
 
 PAGES = ("index.html", "activity.html", "collaboration.html", "adoption.html", "paper-vs-now.html")
 SCREENSHOT_DIR = PROJECT_ROOT / "build" / "screenshots"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--v=0",
+]
 
 
 def chromium_binary() -> str | None:
@@ -37,16 +47,28 @@ def chromium_binary() -> str | None:
     return None
 
 
-def open_page(page: Path, *, screenshot: Path | None = None, window: str = "1400,2400",
-              scale: float | None = None, timeout: int = 90) -> tuple[str, list[str]]:
+def open_page(
+    page: Path,
+    *,
+    screenshot: Path | None = None,
+    window: str = "1400,2400",
+    scale: float | None = None,
+    timeout: int = 90,
+) -> tuple[str, list[str]]:
     """Load a local page in headless Chromium; returns (DOM after scripts ran,
     console messages). Optionally writes a screenshot of the window."""
     binary = chromium_binary()
     assert binary, "chromium not on PATH"
     with tempfile.TemporaryDirectory(prefix="hubwh-chromium-") as home:
-        args = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={home}/profile", f"--window-size={window}",
-                # let plotly finish drawing (virtual time: no real wait when idle)
-                "--virtual-time-budget=10000", "--dump-dom"]
+        args = [
+            binary,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={home}/profile",
+            f"--window-size={window}",
+            # let plotly finish drawing (virtual time: no real wait when idle)
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+        ]
         if screenshot is not None:
             args.append(f"--screenshot={screenshot}")
         if scale:
@@ -149,8 +171,12 @@ def rendered(warehouse, tmp_path_factory):
     pages = {}
     with ThreadPoolExecutor(max_workers=2) as pool:  # two browsers at a time: ~2.5 s a page
         for name, (dom, console) in pool.map(load, PAGES):
-            pages[name] = {"source": (out / name).read_text(encoding="utf-8"), "dom": dom, "console": console,
-                           "parsed": parse_dom(dom)}
+            pages[name] = {
+                "source": (out / name).read_text(encoding="utf-8"),
+                "dom": dom,
+                "console": console,
+                "parsed": parse_dom(dom),
+            }
     return pages
 
 
@@ -188,16 +214,21 @@ def _share(value) -> str:
 
 def test_key_numbers_equal_the_marts(rendered, duck):
     isolate = duck.execute("select isolate_share from marts.collab_summary where network = 'all'").fetchone()[0]
-    zero_likes = duck.execute("select zero_share from marts.activity_summary "
-                              "where repo_type = 'model' and activity = 'n_likes'").fetchone()[0]
-    zero_disc = duck.execute("select zero_share from marts.activity_summary "
-                             "where repo_type = 'space' and activity = 'n_discussions'").fetchone()[0]
+    zero_likes = duck.execute(
+        "select zero_share from marts.activity_summary where repo_type = 'model' and activity = 'n_likes'"
+    ).fetchone()[0]
+    zero_disc = duck.execute(
+        "select zero_share from marts.activity_summary where repo_type = 'space' and activity = 'n_discussions'"
+    ).fetchone()[0]
     top_spaces = duck.execute("select max(n_spaces) from marts.model_adoption where subfield = 'all'").fetchone()[0]
     # an independent count from the usage pairs, not the adoption mart
-    top_pairs = duck.execute("select count(distinct space_id) as n from marts.model_usage "
-                             "group by model_id order by n desc limit 1").fetchone()[0]
-    pareto = duck.execute("select repo_share from marts.activity_pareto where repo_type = 'model' "
-                          "and activity = 'n_likes' and threshold = 0.8").fetchone()[0]
+    top_pairs = duck.execute(
+        "select count(distinct space_id) as n from marts.model_usage group by model_id order by n desc limit 1"
+    ).fetchone()[0]
+    pareto = duck.execute(
+        "select repo_share from marts.activity_pareto where repo_type = 'model' "
+        "and activity = 'n_likes' and threshold = 0.8"
+    ).fetchone()[0]
     assert top_spaces == top_pairs
 
     index = rendered["index.html"]["parsed"].kpis

@@ -28,10 +28,25 @@ from scipy import stats as sps
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTIVITIES = {
-    "model": ["n_likes", "n_downloads", "n_discussions", "n_disc_starters", "n_commits",
-              "n_committers", "n_community", "n_usage_spaces"],
-    "dataset": ["n_likes", "n_downloads", "n_discussions", "n_disc_starters", "n_commits",
-                "n_committers", "n_community"],
+    "model": [
+        "n_likes",
+        "n_downloads",
+        "n_discussions",
+        "n_disc_starters",
+        "n_commits",
+        "n_committers",
+        "n_community",
+        "n_usage_spaces",
+    ],
+    "dataset": [
+        "n_likes",
+        "n_downloads",
+        "n_discussions",
+        "n_disc_starters",
+        "n_commits",
+        "n_committers",
+        "n_community",
+    ],
     "space": ["n_likes", "n_discussions", "n_disc_starters", "n_commits", "n_committers", "n_community"],
 }
 
@@ -74,7 +89,7 @@ def _latest(frame: pd.DataFrame, log: pd.DataFrame, resource: str) -> pd.DataFra
 def _license(tags, card, aliases: dict[str, str]) -> str | None:
     for tag in json.loads(tags) if isinstance(tags, str) else []:
         if tag.startswith("license:"):
-            value = tag[len("license:"):].split("\n")[0].strip()
+            value = tag[len("license:") :].split("\n")[0].strip()
             if value:
                 return value
             break
@@ -95,28 +110,38 @@ def repo_activity(con: duckdb.DuckDBPyConnection, rules: dict | None = None) -> 
     merges, seed_bots = rules["merges"], rules["bots"]
 
     repos = []
-    for repo_type, table, has_dl in [("model", "models", True), ("dataset", "datasets", True),
-                                     ("space", "spaces", False)]:
+    for repo_type, table, has_dl in [
+        ("model", "models", True),
+        ("dataset", "datasets", True),
+        ("space", "spaces", False),
+    ]:
         dl = "downloads" if has_dl else "cast(null as bigint) as downloads"
-        frame = con.execute(f"select repo_id, likes, {dl}, cast(tags as varchar) as tags, "
-                            f"cast(card_license as varchar) as card_license, is_listed "
-                            f"from raw.{table}").df()
+        frame = con.execute(
+            f"select repo_id, likes, {dl}, cast(tags as varchar) as tags, "
+            f"cast(card_license as varchar) as card_license, is_listed "
+            f"from raw.{table}"
+        ).df()
         frame = frame[frame["is_listed"].fillna(True).astype(bool)]
         frame.insert(0, "repo_type", repo_type)
         repos.append(frame)
     repos = pd.concat(repos, ignore_index=True)
 
     log = con.execute("select repo_type, repo_id, resource, status, last_ok_at from raw.fetch_log").df()
-    commits = _latest(con.execute("select repo_type, repo_id, commit_id, cast(authors as varchar) as authors, "
-                                  "fetched_at from raw.commits").df(), log, "commits")
-    discussions = _latest(con.execute("select repo_type, repo_id, num, author, fetched_at "
-                                      "from raw.discussions").df(), log, "discussions")
+    commits = _latest(
+        con.execute(
+            "select repo_type, repo_id, commit_id, cast(authors as varchar) as authors, fetched_at from raw.commits"
+        ).df(),
+        log,
+        "commits",
+    )
+    discussions = _latest(
+        con.execute("select repo_type, repo_id, num, author, fetched_at from raw.discussions").df(), log, "discussions"
+    )
     status = {(r.repo_type, r.repo_id, r.resource): r.status for r in log.itertuples()}
 
     # bots: the seed plus every seen name matching the rules; matched on raw or canonical name
     commit_authors = [(r.repo_type, r.repo_id, a) for r in commits.itertuples() for a in json.loads(r.authors)]
-    disc_authors = [(r.repo_type, r.repo_id, r.author) for r in discussions.itertuples()
-                    if r.author != "deleted"]
+    disc_authors = [(r.repo_type, r.repo_id, r.author) for r in discussions.itertuples() if r.author != "deleted"]
     seen = {a for _, _, a in commit_authors} | {a for _, _, a in disc_authors}
     bots = seed_bots | {a.lower() for a in seen if _is_bot_by_rule(a)}
 
@@ -145,8 +170,9 @@ def repo_activity(con: duckdb.DuckDBPyConnection, rules: dict | None = None) -> 
     spaces_crawled = len(spaces) > 0
     if spaces_crawled and not pairs.empty:
         joined = pairs.merge(spaces, left_on="space_id", right_on="repo_id")
-        joined = joined[(joined["listed_at"] >= joined["last_listed_at"])
-                        & joined["is_listed"].fillna(True).astype(bool)]
+        joined = joined[
+            (joined["listed_at"] >= joined["last_listed_at"]) & joined["is_listed"].fillna(True).astype(bool)
+        ]
         usage = joined.groupby("model_id")["space_id"].nunique().to_dict()
 
     rows = []
@@ -155,21 +181,24 @@ def repo_activity(con: duckdb.DuckDBPyConnection, rules: dict | None = None) -> 
         c_ok = status.get((*key, "commits")) == "ok"
         d_ok = status.get((*key, "discussions")) == "ok"
         lic = _license(r.tags, r.card_license, rules["license_aliases"])
-        rows.append({
-            "repo_type": r.repo_type, "repo_id": r.repo_id,
-            "license": lic,
-            "license_class": "none" if lic is None else rules["license_classes"].get(lic.lower(), "unclassified"),
-            "n_likes": r.likes,
-            "n_downloads": None if r.repo_type == "space" or pd.isna(r.downloads) else int(r.downloads),
-            "n_discussions": n_disc.get(key, 0) if d_ok else None,
-            "n_disc_starters": len(starters.get(key, ())) if d_ok else None,
-            "n_commits": n_commits.get(key, 0) if c_ok else None,
-            "n_committers": len(committers.get(key, ())) if c_ok else None,
-            "n_community": len(committers.get(key, set()) | starters.get(key, set())) if c_ok and d_ok else None,
-            "n_usage_spaces": usage.get(r.repo_id, 0) if r.repo_type == "model" and spaces_crawled else None,
-            "fetch_status_commits": status.get((*key, "commits"), "not_fetched"),
-            "fetch_status_discussions": status.get((*key, "discussions"), "not_fetched"),
-        })
+        rows.append(
+            {
+                "repo_type": r.repo_type,
+                "repo_id": r.repo_id,
+                "license": lic,
+                "license_class": "none" if lic is None else rules["license_classes"].get(lic.lower(), "unclassified"),
+                "n_likes": r.likes,
+                "n_downloads": None if r.repo_type == "space" or pd.isna(r.downloads) else int(r.downloads),
+                "n_discussions": n_disc.get(key, 0) if d_ok else None,
+                "n_disc_starters": len(starters.get(key, ())) if d_ok else None,
+                "n_commits": n_commits.get(key, 0) if c_ok else None,
+                "n_committers": len(committers.get(key, ())) if c_ok else None,
+                "n_community": len(committers.get(key, set()) | starters.get(key, set())) if c_ok and d_ok else None,
+                "n_usage_spaces": usage.get(r.repo_id, 0) if r.repo_type == "model" and spaces_crawled else None,
+                "fetch_status_commits": status.get((*key, "commits"), "not_fetched"),
+                "fetch_status_discussions": status.get((*key, "discussions"), "not_fetched"),
+            }
+        )
     out = pd.DataFrame(rows)
     per_license = out.groupby(["repo_type", "license"], dropna=False)["repo_id"].transform("size")
     out["in_license_comparison"] = out["license"].isna() | (per_license >= rules["license_min_repos"])
@@ -189,6 +218,7 @@ def activity_values(activity: pd.DataFrame):
 
 
 # --- independent statistics (numpy / pandas / scipy) -----------------------------------------
+
 
 def pareto_needed(x: np.ndarray, threshold: float) -> int | None:
     total = float(x.sum())
@@ -235,6 +265,7 @@ def nullable(value):
 
 # --- fixtures ------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def con(warehouse):
     c = duckdb.connect(str(warehouse), read_only=True)
@@ -251,6 +282,7 @@ def expected(con) -> pd.DataFrame:
 def built(con):
     def table(name: str) -> pd.DataFrame:
         return con.execute(f"select * from marts.{name}").df()
+
     return table
 
 
@@ -261,22 +293,36 @@ def test_synthetic_hub_covers_the_edge_cases(con, expected):
     assert "system" in authors
     assert any(a.lower().endswith(("[bot]", "-bot")) or a in ("SFconvertbot",) for a in authors)
     assert any(len(json.loads(lst)) > 1 for lst in commits), "no co-authored commit"
-    assert (con.execute("select count(*) from raw.discussions where author = 'deleted'").fetchone()[0] > 0)
+    assert con.execute("select count(*) from raw.discussions where author = 'deleted'").fetchone()[0] > 0
     assert (expected["fetch_status_commits"] != "ok").any()
     assert expected["n_commits"].isna().any() and expected["n_community"].isna().any()
     assert (expected["n_discussions"] == 0).any() and (expected["n_committers"] == 0).any()
     assert expected["license"].isna().any() and (expected["license_class"] == "restrictive").any()
     # one crawl: the latest-fetch rule must keep every loaded row of the repos fetched ok
-    loaded = con.execute("select count(*) from raw.commits c join raw.fetch_log f using (repo_type, repo_id) "
-                         "where f.resource = 'commits' and f.status = 'ok'").fetchone()[0]
+    loaded = con.execute(
+        "select count(*) from raw.commits c join raw.fetch_log f using (repo_type, repo_id) "
+        "where f.resource = 'commits' and f.status = 'ok'"
+    ).fetchone()[0]
     assert loaded > 0 and expected["n_commits"].sum() == loaded
 
 
 # --- repo_activity ------------------------------------------------------------------------
 
-COMPARED = ["license", "license_class", "n_likes", "n_downloads", "n_discussions", "n_disc_starters",
-            "n_commits", "n_committers", "n_community", "n_usage_spaces", "fetch_status_commits",
-            "fetch_status_discussions", "in_license_comparison"]
+COMPARED = [
+    "license",
+    "license_class",
+    "n_likes",
+    "n_downloads",
+    "n_discussions",
+    "n_disc_starters",
+    "n_commits",
+    "n_committers",
+    "n_community",
+    "n_usage_spaces",
+    "fetch_status_commits",
+    "fetch_status_discussions",
+    "in_license_comparison",
+]
 
 
 def assert_same_activity(got: pd.DataFrame, want: pd.DataFrame):
@@ -297,6 +343,7 @@ def test_repo_activity_equals_recomputation(built, expected):
 
 # --- distributions --------------------------------------------------------------------------
 
+
 def test_activity_summary_equals_pandas(built, expected):
     got = built("activity_summary").set_index(["repo_type", "activity"])
     seen = set()
@@ -309,8 +356,15 @@ def test_activity_summary_equals_pandas(built, expected):
             assert pd.isna(row["mean"]) and pd.isna(row["zero_share"])
             continue
         d = pd.Series(x).describe()
-        for ours, theirs in [("mean", "mean"), ("std", "std"), ("min", "min"), ("p25", "25%"),
-                             ("p50", "50%"), ("p75", "75%"), ("max", "max")]:
+        for ours, theirs in [
+            ("mean", "mean"),
+            ("std", "std"),
+            ("min", "min"),
+            ("p25", "25%"),
+            ("p50", "50%"),
+            ("p75", "75%"),
+            ("max", "max"),
+        ]:
             assert close(row[ours], d[theirs]), (repo_type, name, ours, row[ours], d[theirs])
         assert close(row["zero_share"], float((x == 0).mean()))
     assert seen == set(got.index)
@@ -346,6 +400,7 @@ def test_activity_lorenz_equals_numpy(built, expected):
 
 # --- licenses and top repos -------------------------------------------------------------------
 
+
 def test_license_shares_equal_pandas(built, expected):
     got = built("license_shares")
     assert len(got) == expected.groupby(["repo_type", "license"], dropna=False).ngroups
@@ -353,8 +408,10 @@ def test_license_shares_equal_pandas(built, expected):
     for (repo_type, license_), group in expected.groupby(["repo_type", "license"], dropna=False):
         of_type = expected[expected["repo_type"] == repo_type]
         licensed = of_type["license"].notna().sum()
-        sel = got[(got["repo_type"] == repo_type)
-                  & (got["license"].isna() if pd.isna(license_) else got["license"] == license_)]
+        sel = got[
+            (got["repo_type"] == repo_type)
+            & (got["license"].isna() if pd.isna(license_) else got["license"] == license_)
+        ]
         assert len(sel) == 1
         row = sel.iloc[0]
         assert row["n_repos"] == len(group)
@@ -380,6 +437,7 @@ def test_top_repos_equal_pandas(built, expected):
 
 
 # --- correlations and Mann-Whitney U ------------------------------------------------------------
+
 
 def _scopes(expected):
     for repo_type in expected["repo_type"].unique():
@@ -430,8 +488,16 @@ def test_activity_correlations_equal_scipy(con, expected):
 def test_license_mwu_equals_scipy(con, expected):
     got = con.execute("select * from marts.license_mwu").df().set_index(["activity", "group_a", "group_b"])
     models = expected[(expected["repo_type"] == "model") & expected["in_license_comparison"]]
-    activities = ["n_likes", "n_disc_starters", "n_discussions", "n_committers", "n_commits",
-                  "n_downloads", "n_community", "n_usage_spaces"]
+    activities = [
+        "n_likes",
+        "n_disc_starters",
+        "n_discussions",
+        "n_committers",
+        "n_commits",
+        "n_downloads",
+        "n_community",
+        "n_usage_spaces",
+    ]
     assert len(got) == 24
     tested = 0
     for column in activities:
@@ -454,13 +520,21 @@ def test_license_mwu_equals_scipy(con, expected):
 
 # --- paper_comparison ------------------------------------------------------------------------
 
+
 def expected_rq1_figures(expected: pd.DataFrame) -> dict[tuple[str, str], float | None]:
     out: dict[tuple[str, str], float | None] = {}
     for repo_type, name, x in activity_values(expected):
         if x.size:
             d = pd.Series(x).describe()
-            for stat, key in [("mean", "mean"), ("std", "std"), ("min", "min"), ("p25", "25%"),
-                              ("p50", "50%"), ("p75", "75%"), ("max", "max")]:
+            for stat, key in [
+                ("mean", "mean"),
+                ("std", "std"),
+                ("min", "min"),
+                ("p25", "25%"),
+                ("p50", "50%"),
+                ("p75", "75%"),
+                ("max", "max"),
+            ]:
                 out[(f"{stat}.{name}", repo_type)] = float(d[key])
             out[(f"zero_share.{name}", repo_type)] = float((x == 0).mean())
         for t in project_vars()["pareto_thresholds"]:
@@ -473,7 +547,7 @@ def expected_rq1_figures(expected: pd.DataFrame) -> dict[tuple[str, str], float 
         shares = lic.dropna().value_counts() / lic.notna().sum()
         for license_, share in shares.items():
             out[(f"license_share_of_licensed.{license_}", repo_type)] = float(share)
-        family = [s for l, s in shares.items() if l.lower().startswith("cc-") and l.lower().endswith("4.0")]
+        family = [s for lic, s in shares.items() if lic.lower().startswith("cc-") and lic.lower().endswith("4.0")]
         out[("license_share_of_licensed.cc-by-4.0-family", repo_type)] = float(sum(family)) if family else None
         committers = frame["n_committers"].dropna()
         out[("single_contributor_share", repo_type)] = float((committers == 1).mean()) if len(committers) else None
@@ -492,8 +566,9 @@ def test_paper_comparison_rq1_figures(con, expected):
         published = list(csv.DictReader(fh))
     assert len(got) == len(published)
     want = expected_rq1_figures(expected)
-    pearson = con.execute("select scope, var_x, var_y, r from marts.activity_correlations "
-                          "where method = 'pearson'").df()
+    pearson = con.execute(
+        "select scope, var_x, var_y, r from marts.activity_correlations where method = 'pearson'"
+    ).df()
     for row in pearson.itertuples():
         want[(f"pearson.{row.var_x}~{row.var_y}", row.scope)] = nullable(row.r)  # checked above
     checked = 0
@@ -510,6 +585,7 @@ def test_paper_comparison_rq1_figures(con, expected):
 
 # --- merged identities (one extra partial dbt run on a copy) -----------------------------------
 
+
 @pytest.fixture(scope="module")
 def merged_warehouse(warehouse, synth_snapshot, tmp_path_factory):
     """A copy of the warehouse whose identity_merges seed holds the synthetic Hub's planted
@@ -523,8 +599,7 @@ def merged_warehouse(warehouse, synth_snapshot, tmp_path_factory):
     shutil.copy(warehouse, db)
     with duckdb.connect(str(db)) as c:
         c.execute("delete from seeds.identity_merges")
-        c.executemany("insert into seeds.identity_merges (alias, canonical) values (?, ?)",
-                      sorted(aliases.items()))
+        c.executemany("insert into seeds.identity_merges (alias, canonical) values (?, ?)", sorted(aliases.items()))
     run_dbt(["run", "--select", "int_identity_map+,+repo_activity"], db, quiet=True)
     return db, aliases
 
@@ -536,80 +611,130 @@ def test_merged_identities_are_counted_once(merged_warehouse, expected):
     with duckdb.connect(str(db), read_only=True) as c:
         want = repo_activity(c, rules)
         got = c.execute("select * from marts.repo_activity").df()
-        resolved = c.execute("select count(*) from intermediate.int_commit_authors_resolved "
-                             "where raw_author <> developer").fetchone()[0]
+        resolved = c.execute(
+            "select count(*) from intermediate.int_commit_authors_resolved where raw_author <> developer"
+        ).fetchone()[0]
     assert resolved > 0
     assert_same_activity(got, want)
     # merging must have changed something, or this test proves nothing
     joined = want.merge(expected, on=["repo_type", "repo_id"], suffixes=("", "_unmerged"))
-    changed = (joined["n_committers"].fillna(-1) != joined["n_committers_unmerged"].fillna(-1)) | \
-              (joined["n_community"].fillna(-1) != joined["n_community_unmerged"].fillna(-1))
+    changed = (joined["n_committers"].fillna(-1) != joined["n_committers_unmerged"].fillna(-1)) | (
+        joined["n_community"].fillna(-1) != joined["n_community_unmerged"].fillna(-1)
+    )
     assert changed.any()
 
 
 # --- the reference itself, on hand-made raw rows with hand-worked answers ------------------------
+
 
 def _handmade_raw(path: Path) -> duckdb.DuckDBPyConnection:
     """A few repos covering the edge cases, in the raw-schema contract's shapes."""
     con = duckdb.connect(str(path))
     con.execute("create schema raw")
     t0, t1 = "2024-01-01 00:00:00+00", "2024-02-01 00:00:00+00"
-    con.execute("create table raw.models (repo_id varchar, likes bigint, downloads bigint, tags json, "
-                "card_license json, is_listed boolean)")
+    con.execute(
+        "create table raw.models (repo_id varchar, likes bigint, downloads bigint, tags json, "
+        "card_license json, is_listed boolean)"
+    )
     con.execute("create table raw.datasets as select * from raw.models")
-    con.execute("create table raw.spaces (repo_id varchar, likes bigint, tags json, card_license json, "
-                "is_listed boolean, last_listed_at timestamptz)")
+    con.execute(
+        "create table raw.spaces (repo_id varchar, likes bigint, tags json, card_license json, "
+        "is_listed boolean, last_listed_at timestamptz)"
+    )
     con.execute("create table raw.space_models (space_id varchar, model_id varchar, listed_at timestamptz)")
-    con.execute("create table raw.commits (repo_type varchar, repo_id varchar, commit_id varchar, "
-                "authors json, fetched_at timestamptz)")
-    con.execute("create table raw.discussions (repo_type varchar, repo_id varchar, num bigint, "
-                "author varchar, fetched_at timestamptz)")
-    con.execute("create table raw.fetch_log (repo_type varchar, repo_id varchar, resource varchar, status varchar, "
-                "last_ok_at timestamptz)")
-    models = [("org/alpha", 10, 100, ["license:mit", "pytorch"], None, True),
-              ("org/beta", 0, 0, ["pytorch"], "apache-2.0", True),
-              ("gpt2", 5, 1000, ["license:mit", "license:apache-2.0"], None, True),
-              ("alice/gamma", 1, 0, [], ["openrail", "mit"], True),
-              ("bob/failed", 3, 7, ["license:other"], None, True),
-              ("bob/gated", 2, 3, ["license:llama2"], None, True),
-              ("bob/never", 0, 0, ["license: weird-license\nsize_categories: x"], None, True),
-              ("old/unlisted", 0, 0, [], None, False),
-              ("carol/nocommits", 0, 1, ["license:cc-by-4.0"], None, True)]
-    con.executemany("insert into raw.models values (?, ?, ?, ?, ?, ?)",
-                    [(r, l, d, json.dumps(t), None if c is None else json.dumps(c), s) for r, l, d, t, c, s in models])
-    con.executemany("insert into raw.datasets values (?, ?, ?, ?, ?, true)",
-                    [("org/alpha", 2, 50, '["license:cc-by-4.0"]', None), ("dan/ds", 0, 0, "[]", None)])
-    con.executemany("insert into raw.spaces values (?, ?, ?, ?, true, ?)",
-                    [("org/space1", 7, "[]", '"mit"', t1), ("eve/space2", 0, "[]", None, t1)])
-    con.executemany("insert into raw.space_models values (?, ?, ?)",
-                    [("org/space1", "org/alpha", t1), ("org/space1", "gpt2", t1), ("eve/space2", "gpt2", t1),
-                     ("eve/space2", "missing/model", t1), ("org/space1", "org/beta", t0)])  # last: stale
-    commits = {("model", "org/alpha"): [["alice"], ["Alice Smith", "bob"], ["SFconvertbot"], [], ["system"]],
-               ("model", "org/beta"): [["dependabot[bot]"], ["system"]],
-               ("model", "gpt2"): [["carol"], ["carol"], ["system"]],
-               ("model", "alice/gamma"): [["alice"]],
-               ("dataset", "org/alpha"): [["dan"], ["system"]],
-               ("space", "org/space1"): [["eve"], ["frank-bot"], ["system"]]}
+    con.execute(
+        "create table raw.commits (repo_type varchar, repo_id varchar, commit_id varchar, "
+        "authors json, fetched_at timestamptz)"
+    )
+    con.execute(
+        "create table raw.discussions (repo_type varchar, repo_id varchar, num bigint, "
+        "author varchar, fetched_at timestamptz)"
+    )
+    con.execute(
+        "create table raw.fetch_log (repo_type varchar, repo_id varchar, resource varchar, status varchar, "
+        "last_ok_at timestamptz)"
+    )
+    models = [
+        ("org/alpha", 10, 100, ["license:mit", "pytorch"], None, True),
+        ("org/beta", 0, 0, ["pytorch"], "apache-2.0", True),
+        ("gpt2", 5, 1000, ["license:mit", "license:apache-2.0"], None, True),
+        ("alice/gamma", 1, 0, [], ["openrail", "mit"], True),
+        ("bob/failed", 3, 7, ["license:other"], None, True),
+        ("bob/gated", 2, 3, ["license:llama2"], None, True),
+        ("bob/never", 0, 0, ["license: weird-license\nsize_categories: x"], None, True),
+        ("old/unlisted", 0, 0, [], None, False),
+        ("carol/nocommits", 0, 1, ["license:cc-by-4.0"], None, True),
+    ]
+    con.executemany(
+        "insert into raw.models values (?, ?, ?, ?, ?, ?)",
+        [(r, lic, d, json.dumps(t), None if c is None else json.dumps(c), s) for r, lic, d, t, c, s in models],
+    )
+    con.executemany(
+        "insert into raw.datasets values (?, ?, ?, ?, ?, true)",
+        [("org/alpha", 2, 50, '["license:cc-by-4.0"]', None), ("dan/ds", 0, 0, "[]", None)],
+    )
+    con.executemany(
+        "insert into raw.spaces values (?, ?, ?, ?, true, ?)",
+        [("org/space1", 7, "[]", '"mit"', t1), ("eve/space2", 0, "[]", None, t1)],
+    )
+    con.executemany(
+        "insert into raw.space_models values (?, ?, ?)",
+        [
+            ("org/space1", "org/alpha", t1),
+            ("org/space1", "gpt2", t1),
+            ("eve/space2", "gpt2", t1),
+            ("eve/space2", "missing/model", t1),
+            ("org/space1", "org/beta", t0),
+        ],
+    )  # last: stale
+    commits = {
+        ("model", "org/alpha"): [["alice"], ["Alice Smith", "bob"], ["SFconvertbot"], [], ["system"]],
+        ("model", "org/beta"): [["dependabot[bot]"], ["system"]],
+        ("model", "gpt2"): [["carol"], ["carol"], ["system"]],
+        ("model", "alice/gamma"): [["alice"]],
+        ("dataset", "org/alpha"): [["dan"], ["system"]],
+        ("space", "org/space1"): [["eve"], ["frank-bot"], ["system"]],
+    }
     for (rt, rid), lists in commits.items():
-        con.executemany("insert into raw.commits values (?, ?, ?, ?, ?)",
-                        [(rt, rid, f"c{i}", json.dumps(a), t1) for i, a in enumerate(lists)])
+        con.executemany(
+            "insert into raw.commits values (?, ?, ?, ?, ?)",
+            [(rt, rid, f"c{i}", json.dumps(a), t1) for i, a in enumerate(lists)],
+        )
     con.execute("insert into raw.commits values ('model', 'org/alpha', 'gone', '[\"stale\"]', ?)", [t0])
-    discussions = {("model", "org/alpha"): ["alice", "deleted", "librarian-bot", "zed", "Alice Smith"],
-                   ("model", "gpt2"): ["zed"], ("space", "org/space1"): ["eve", "gina", "deleted"],
-                   ("dataset", "org/alpha"): ["dan"]}
+    discussions = {
+        ("model", "org/alpha"): ["alice", "deleted", "librarian-bot", "zed", "Alice Smith"],
+        ("model", "gpt2"): ["zed"],
+        ("space", "org/space1"): ["eve", "gina", "deleted"],
+        ("dataset", "org/alpha"): ["dan"],
+    }
     for (rt, rid), authors in discussions.items():
-        con.executemany("insert into raw.discussions values (?, ?, ?, ?, ?)",
-                        [(rt, rid, i + 1, a, t1) for i, a in enumerate(authors)])
-    status = {("model", "org/alpha"): "ok", ("model", "org/beta"): "ok", ("model", "gpt2"): "ok",
-              ("model", "alice/gamma"): "ok", ("model", "bob/failed"): "error", ("model", "bob/gated"): "gated",
-              ("model", "carol/nocommits"): "ok", ("model", "old/unlisted"): "not_found",
-              ("dataset", "org/alpha"): "ok", ("dataset", "dan/ds"): "ok", ("space", "org/space1"): "ok",
-              ("space", "eve/space2"): "not_found"}
+        con.executemany(
+            "insert into raw.discussions values (?, ?, ?, ?, ?)",
+            [(rt, rid, i + 1, a, t1) for i, a in enumerate(authors)],
+        )
+    status = {
+        ("model", "org/alpha"): "ok",
+        ("model", "org/beta"): "ok",
+        ("model", "gpt2"): "ok",
+        ("model", "alice/gamma"): "ok",
+        ("model", "bob/failed"): "error",
+        ("model", "bob/gated"): "gated",
+        ("model", "carol/nocommits"): "ok",
+        ("model", "old/unlisted"): "not_found",
+        ("dataset", "org/alpha"): "ok",
+        ("dataset", "dan/ds"): "ok",
+        ("space", "org/space1"): "ok",
+        ("space", "eve/space2"): "not_found",
+    }
     for (rt, rid), st in status.items():
         d_st = "error" if rid == "alice/gamma" else st
-        con.execute("insert into raw.fetch_log values (?, ?, 'commits', ?, ?)", [rt, rid, st, t1 if st == "ok" else None])
-        con.execute("insert into raw.fetch_log values (?, ?, 'discussions', ?, ?)",
-                    [rt, rid, d_st, t1 if d_st == "ok" else None])
+        con.execute(
+            "insert into raw.fetch_log values (?, ?, 'commits', ?, ?)", [rt, rid, st, t1 if st == "ok" else None]
+        )
+        con.execute(
+            "insert into raw.fetch_log values (?, ?, 'discussions', ?, ?)",
+            [rt, rid, d_st, t1 if d_st == "ok" else None],
+        )
     return con
 
 
@@ -619,8 +744,8 @@ HAND_WORKED = {
     # authors credits both; the stale row of an older fetch is gone; deleted and bot discussion
     # authors are not starters; community = {alice, Alice Smith, bob, zed}
     ("model", "org/alpha"): ("mit", "permissive", 10, 100, 5, 3, 5, 3, 4, 1),
-    ("model", "org/beta"): ("apache-2.0", "permissive", 0, 0, 0, 0, 2, 0, 0, 0),   # stale pair dropped
-    ("model", "gpt2"): ("mit", "permissive", 5, 1000, 1, 1, 3, 1, 2, 2),           # first license tag
+    ("model", "org/beta"): ("apache-2.0", "permissive", 0, 0, 0, 0, 2, 0, 0, 0),  # stale pair dropped
+    ("model", "gpt2"): ("mit", "permissive", 5, 1000, 1, 1, 3, 1, 2, 2),  # first license tag
     ("model", "alice/gamma"): ("openrail", "restrictive", 1, 0, None, None, 1, 1, None, 0),
     ("model", "bob/failed"): ("other", "unclassified", 3, 7, None, None, None, None, None, 0),
     ("model", "bob/gated"): ("llama2", "restrictive", 2, 3, None, None, None, None, None, 0),
@@ -631,15 +756,25 @@ HAND_WORKED = {
     ("space", "org/space1"): ("mit", "permissive", 7, None, 3, 2, 3, 1, 2, None),
     ("space", "eve/space2"): (None, "none", 0, None, None, None, None, None, None, None),
 }
-HAND_COLUMNS = ["license", "license_class", "n_likes", "n_downloads", "n_discussions", "n_disc_starters",
-                "n_commits", "n_committers", "n_community", "n_usage_spaces"]
+HAND_COLUMNS = [
+    "license",
+    "license_class",
+    "n_likes",
+    "n_downloads",
+    "n_discussions",
+    "n_disc_starters",
+    "n_commits",
+    "n_committers",
+    "n_community",
+    "n_usage_spaces",
+]
 
 
 def test_reference_on_hand_worked_repos(tmp_path):
     with _handmade_raw(tmp_path / "hand.duckdb") as c:
         got = repo_activity(c)
         merged = repo_activity(c, {**default_rules(), "merges": {"Alice Smith": "alice"}})
-    assert set(zip(got["repo_type"], got["repo_id"])) == set(HAND_WORKED)   # unlisted repo left out
+    assert set(zip(got["repo_type"], got["repo_id"])) == set(HAND_WORKED)  # unlisted repo left out
     for row in got.itertuples():
         want = HAND_WORKED[(row.repo_type, row.repo_id)]
         assert tuple(nullable(getattr(row, c)) for c in HAND_COLUMNS) == want, row.repo_id

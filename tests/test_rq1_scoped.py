@@ -15,8 +15,16 @@ def scoped_warehouse(synth_snapshot, tmp_path_factory):
 
     db = tmp_path_factory.mktemp("scoped") / "warehouse.duckdb"
     with Emulator(synth_snapshot) as emu:
-        crawl(endpoint=emu.url, db_path=db, types=("model",), commits=False, discussions=False,
-              budget=None, progress=False, pipelines_dir=db.parent / "pipelines")
+        crawl(
+            endpoint=emu.url,
+            db_path=db,
+            types=("model",),
+            commits=False,
+            discussions=False,
+            budget=None,
+            progress=False,
+            pipelines_dir=db.parent / "pipelines",
+        )
     dbt_build(db, quiet=True)  # raises HubwhError if any model or data test fails
     return db
 
@@ -24,31 +32,54 @@ def scoped_warehouse(synth_snapshot, tmp_path_factory):
 @pytest.mark.slow
 def test_scoped_crawl_builds_with_null_activity(scoped_warehouse):
     with duckdb.connect(str(scoped_warehouse), read_only=True) as con:
+
         def one(sql):
             return con.execute(sql).fetchone()
 
         n_models, types = one("select count(*), count(distinct repo_type) from marts.repo_activity")
         assert n_models > 0 and types == 1
         # nothing fetched: NULL commits / discussions / community, status not_fetched
-        assert one("select count(*) from marts.repo_activity where n_commits is not null "
-                   "or n_committers is not null or n_discussions is not null "
-                   "or n_disc_starters is not null or n_community is not null "
-                   "or n_usage_spaces is not null")[0] == 0
-        assert one("select count(*) from marts.repo_activity where fetch_status_commits <> 'not_fetched' "
-                   "or fetch_status_discussions <> 'not_fetched'")[0] == 0
+        assert (
+            one(
+                "select count(*) from marts.repo_activity where n_commits is not null "
+                "or n_committers is not null or n_discussions is not null "
+                "or n_disc_starters is not null or n_community is not null "
+                "or n_usage_spaces is not null"
+            )[0]
+            == 0
+        )
+        assert (
+            one(
+                "select count(*) from marts.repo_activity where fetch_status_commits <> 'not_fetched' "
+                "or fetch_status_discussions <> 'not_fetched'"
+            )[0]
+            == 0
+        )
         # listing-based activity is still there
         assert one("select count from marts.activity_summary where activity = 'n_likes'")[0] == n_models
         assert one("select count, mean from marts.activity_summary where activity = 'n_commits'") == (0, None)
-        assert one("select count(*) from marts.activity_pareto where activity = 'n_commits' "
-                   "and repo_share is not null")[0] == 0
-        assert one("select count(*) from marts.activity_pareto where activity = 'n_likes' "
-                   "and repo_share is null")[0] == 0
+        assert (
+            one("select count(*) from marts.activity_pareto where activity = 'n_commits' and repo_share is not null")[0]
+            == 0
+        )
+        assert (
+            one("select count(*) from marts.activity_pareto where activity = 'n_likes' and repo_share is null")[0] == 0
+        )
         assert one("select count(*) from marts.license_shares")[0] > 0
         # paper_comparison: every figure listed; commit figures NULL, listing figures computed
-        assert one("select warehouse_value from marts.paper_comparison "
-                   "where measure = 'mean.n_commits' and repo_type = 'model'")[0] is None
-        assert one("select warehouse_value from marts.paper_comparison "
-                   "where measure = 'n_repos' and repo_type = 'model'")[0] == n_models
+        assert (
+            one(
+                "select warehouse_value from marts.paper_comparison "
+                "where measure = 'mean.n_commits' and repo_type = 'model'"
+            )[0]
+            is None
+        )
+        assert (
+            one("select warehouse_value from marts.paper_comparison where measure = 'n_repos' and repo_type = 'model'")[
+                0
+            ]
+            == n_models
+        )
         assert one("select count(*) from marts.top_repos")[0] == 0
 
 
@@ -60,8 +91,12 @@ def test_scoped_crawl_without_spaces_has_no_usage_values(scoped_warehouse):
         rows = con.execute("select subfield, population, var_x, method, r, n from marts.usage_correlations").fetchall()
         assert rows, "usage_correlations should still list its rows"
         assert [r for r in rows if r[5] != 0 or r[4] is not None] == []
-        assert con.execute("select count(*) from intermediate.int_model_popularity_usage "
-                           "where n_spaces is not null").fetchone()[0] == 0
+        assert (
+            con.execute(
+                "select count(*) from intermediate.int_model_popularity_usage where n_spaces is not null"
+            ).fetchone()[0]
+            == 0
+        )
 
 
 @pytest.mark.slow

@@ -32,7 +32,7 @@ def test_every_license_of_the_real_2024_lists_is_in_the_seed():
     with gzip.open(folder / "model-info" / "model_info.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             body = json.loads(line)
-            seen |= {t[len("license:"):] for t in body.get("tags") or [] if t.startswith("license:")}
+            seen |= {t[len("license:") :] for t in body.get("tags") or [] if t.startswith("license:")}
             card = (body.get("cardData") or {}).get("license")
             seen |= set(card if isinstance(card, list) else [card] if isinstance(card, str) else [])
     seen = {s.strip().lower() for s in seen if s.strip() and "\n" not in s}
@@ -45,8 +45,19 @@ def test_license_classes_follow_the_methods_decision():
     classes = license_classes()
     for lic in ["apache-2.0", "mit", "bsd-3-clause", "cc-by-4.0", "cc0-1.0", "unlicense", "odc-by"]:
         assert classes[lic] == "permissive", lic
-    for lic in ["gpl-3.0", "agpl-3.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "cc-by-nd-4.0", "odbl",
-                "openrail", "creativeml-openrail-m", "bigscience-bloom-rail-1.0", "llama2", "gemma"]:
+    for lic in [
+        "gpl-3.0",
+        "agpl-3.0",
+        "cc-by-sa-4.0",
+        "cc-by-nc-4.0",
+        "cc-by-nd-4.0",
+        "odbl",
+        "openrail",
+        "creativeml-openrail-m",
+        "bigscience-bloom-rail-1.0",
+        "llama2",
+        "gemma",
+    ]:
         assert classes[lic] == "restrictive", lic
     assert classes["other"] == classes["unknown"] == "unclassified"
     # every CC licence with NC, SA or ND is restrictive; plain cc-by is permissive

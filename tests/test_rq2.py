@@ -12,13 +12,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT / "seeds"
 
 
 # ---------------------------------------------------------------- the reference computation
+
 
 def _read_seed(name: str) -> list[dict]:
     with open(SEEDS / f"{name}.csv", newline="", encoding="utf-8") as fh:
@@ -50,14 +50,21 @@ def rebuild_edges(con, aliases: dict[str, str]) -> Counter:
 
     # only the Hub as it stands (docs/methods.md §0): listed model repos whose latest commits fetch is ok
     # (a repo that turned gated / private / deleted keeps its old rows in raw, but they no longer count)
-    current = {r[0] for r in con.execute("""
+    current = {
+        r[0]
+        for r in con.execute("""
         select m.repo_id from raw.models m join raw.fetch_log f
           on f.repo_type = 'model' and f.repo_id = m.repo_id and f.resource = 'commits'
         where coalesce(m.is_listed, true) and f.status = 'ok'
-    """).fetchall()}
-    rows = [r for r in con.execute("""
+    """).fetchall()
+    }
+    rows = [
+        r
+        for r in con.execute("""
         select repo_id, commit_id, authors, fetched_at from raw.commits where repo_type = 'model'
-    """).fetchall() if r[0] in current]
+    """).fetchall()
+        if r[0] in current
+    ]
     latest = {}
     for repo_id, _, _, fetched_at in rows:
         latest[repo_id] = max(latest.get(repo_id, fetched_at), fetched_at)
@@ -86,8 +93,12 @@ def rebuild_edges(con, aliases: dict[str, str]) -> Counter:
 
 
 def warehouse_edges(con) -> Counter:
-    return Counter({(n, s, t): int(w) for n, s, t, w in
-                    con.execute("select network, source, target, weight from marts.collab_edges").fetchall()})
+    return Counter(
+        {
+            (n, s, t): int(w)
+            for n, s, t, w in con.execute("select network, source, target, weight from marts.collab_edges").fetchall()
+        }
+    )
 
 
 def alias_map(con) -> dict[str, str]:
@@ -95,6 +106,7 @@ def alias_map(con) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- on the session warehouse
+
 
 def test_collab_edges_equal_an_independent_rebuild(duck):
     expected = rebuild_edges(duck, alias_map(duck))
@@ -111,21 +123,30 @@ def test_collab_edges_equal_an_independent_rebuild(duck):
 
 
 def test_rq2_marts_agree_with_each_other(duck):
-    summary = {r[0]: r[1:] for r in duck.execute(
-        "select network, developers, isolates, non_isolates, edges, degree_mean from marts.collab_summary").fetchall()}
+    summary = {
+        r[0]: r[1:]
+        for r in duck.execute(
+            "select network, developers, isolates, non_isolates, edges, degree_mean from marts.collab_summary"
+        ).fetchall()
+    }
     assert set(summary) == {"all", "nlp", "cv", "mm"}
     for network, (developers, isolates, non_isolates, edges, degree_mean) in summary.items():
         nodes, k_edges = duck.execute(
-            "select nodes, edges from marts.collab_kcore where network = ? and k = 1", [network]).fetchone()
+            "select nodes, edges from marts.collab_kcore where network = ? and k = 1", [network]
+        ).fetchone()
         assert (nodes, k_edges) == (non_isolates, edges)
         assert developers == isolates + non_isolates
         if non_isolates:
             assert degree_mean == pytest.approx(2 * edges / non_isolates)
-        n_nodes = duck.execute("""select count(distinct d) from (select source d from marts.collab_edges where network = ?
-            union select target from marts.collab_edges where network = ?)""", [network, network]).fetchone()[0]
+        n_nodes = duck.execute(
+            """select count(distinct d) from (select source d from marts.collab_edges where network = ?
+            union select target from marts.collab_edges where network = ?)""",
+            [network, network],
+        ).fetchone()[0]
         assert n_nodes == developers
     sums = duck.execute("""select network, sum(pagerank), count(*) filter (where pagerank is null and not is_isolate)
-        from marts.developer_centrality group by network having count(*) filter (where not is_isolate) > 0""").fetchall()
+        from marts.developer_centrality group by network
+        having count(*) filter (where not is_isolate) > 0""").fetchall()
     for _, total, missing in sums:
         assert total == pytest.approx(1.0) and missing == 0
     # bots are visible in developers, never in the network
@@ -161,6 +182,7 @@ def test_every_rq2_figure_of_the_paper_has_a_warehouse_value(duck):
 
 # ---------------------------------------------------------------- identity merging
 
+
 def _planted_aliases(snapshot: Path) -> list[tuple[str, str]]:
     path = snapshot / "ground_truth.json.gz"
     if not path.exists():
@@ -172,12 +194,16 @@ def _planted_aliases(snapshot: Path) -> list[tuple[str, str]]:
 
 def test_identity_candidates_find_the_planted_aliases(duck, synth_snapshot):
     planted = _planted_aliases(synth_snapshot)
-    seen = {r[0] for r in duck.execute("""select author from staging.stg_hf_hub__commit_authors
-        union select author from staging.stg_hf_hub__discussions where author is not null""").fetchall()}
+    seen = {
+        r[0]
+        for r in duck.execute("""select author from staging.stg_hf_hub__commit_authors
+        union select author from staging.stg_hf_hub__discussions where author is not null""").fetchall()
+    }
     planted = [(a, c) for a, c in planted if a in seen and c in seen]
     assert len(planted) >= 5  # the small demo Hub plants a handful
-    found = {frozenset(r) for r in duck.execute(
-        "select name_a, name_b from marts.identity_merge_candidates").fetchall()}
+    found = {
+        frozenset(r) for r in duck.execute("select name_a, name_b from marts.identity_merge_candidates").fetchall()
+    }
     hits = [p for p in planted if frozenset(p) in found]
     assert len(hits) / len(planted) >= 0.9, sorted(set(planted) - set(hits))[:20]
     # oriented alias -> canonical as planted for most of them
@@ -193,8 +219,19 @@ def auto_merged_warehouse(crawled_db, tmp_path_factory):
 
     db = tmp_path_factory.mktemp("rq2_auto") / "warehouse.duckdb"
     shutil.copy(crawled_db, db)
-    run_dbt(["build", "--select", "+collab_edges +developers", "--exclude", "test_type:singular",
-             "--vars", "{auto_accept_identity_candidates: true}"], db, quiet=True)
+    run_dbt(
+        [
+            "build",
+            "--select",
+            "+collab_edges +developers",
+            "--exclude",
+            "test_type:singular",
+            "--vars",
+            "{auto_accept_identity_candidates: true}",
+        ],
+        db,
+        quiet=True,
+    )
     return db
 
 
@@ -204,14 +241,21 @@ def test_collab_edges_with_merged_aliases(auto_merged_warehouse):
     con = duckdb.connect(str(auto_merged_warehouse), read_only=True)
     try:
         aliases = alias_map(con)
-        assert aliases and all(src == "auto" for (src,) in con.execute(
-            "select distinct source from intermediate.int_identity_map").fetchall())
+        assert aliases and all(
+            src == "auto"
+            for (src,) in con.execute("select distinct source from intermediate.int_identity_map").fetchall()
+        )
         used = con.execute("""select count(*) from staging.stg_hf_hub__commit_authors
             where repo_type = 'model' and author in (select alias from intermediate.int_identity_map)""").fetchone()[0]
         assert used > 0  # the merges do touch model commits
         assert warehouse_edges(con) == rebuild_edges(con, aliases)
         # an alias never appears as a node, and shows up in its developer's aliases
-        nodes = {r[0] for r in con.execute("select source from marts.collab_edges union select target from marts.collab_edges").fetchall()}
+        nodes = {
+            r[0]
+            for r in con.execute(
+                "select source from marts.collab_edges union select target from marts.collab_edges"
+            ).fetchall()
+        }
         assert not nodes & set(aliases)
         listed = {a for (lst,) in con.execute("select aliases from marts.developers").fetchall() for a in lst}
         assert listed <= set(aliases) and listed

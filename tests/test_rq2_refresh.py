@@ -13,7 +13,6 @@ import shutil
 
 import duckdb
 import pytest
-
 from test_rq2 import alias_map, rebuild_edges, warehouse_edges
 
 
@@ -23,9 +22,12 @@ def refreshed(warehouse, tmp_path_factory):
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         # the two model repos with most developers (they carry many collaboration edges)
-        gated, gone = [r[0] for r in con.execute("""
+        gated, gone = [
+            r[0]
+            for r in con.execute("""
             select repo_id from intermediate.int_model_repo_developers
-            group by repo_id order by count(*) desc, repo_id limit 2""").fetchall()]
+            group by repo_id order by count(*) desc, repo_id limit 2""").fetchall()
+        ]
         before = con.execute("""select developer, repo_id from intermediate.int_commit_authors_resolved
             where repo_type = 'model' and developer is not null""").fetchall()
     db = tmp_path_factory.mktemp("rq2_refresh") / "warehouse.duckdb"
@@ -34,18 +36,30 @@ def refreshed(warehouse, tmp_path_factory):
         # a later crawl: the re-fetch answered 403 (last_ok_at kept); a full sweep no longer lists `gone`
         con.execute("update raw.fetch_log set status = 'gated' where repo_type = 'model' and repo_id = ?", [gated])
         con.execute("update raw.models set is_listed = false where repo_id = ?", [gone])
-    run_dbt(["run", "--select", "int_repos_unioned+ int_commit_authors_resolved+ int_discussion_authors_resolved+"], db, quiet=True)
+    run_dbt(
+        ["run", "--select", "int_repos_unioned+ int_commit_authors_resolved+ int_discussion_authors_resolved+"],
+        db,
+        quiet=True,
+    )
     return db, gated, gone, before
 
 
 def test_network_leaves_out_repos_no_longer_fetched_or_listed(refreshed):
     db, gated, gone, _ = refreshed
     with duckdb.connect(str(db), read_only=True) as con:
-        status = dict(con.execute("""select repo_id, n_commits from marts.repo_activity
-            where repo_type = 'model' and repo_id in (?, ?)""", [gated, gone]).fetchall())
+        status = dict(
+            con.execute(
+                """select repo_id, n_commits from marts.repo_activity
+            where repo_type = 'model' and repo_id in (?, ?)""",
+                [gated, gone],
+            ).fetchall()
+        )
         assert status == {gated: None}  # the gated repo's activity is unknown, `gone` has no row
-        stale = con.execute("""select count(*) from intermediate.int_model_repo_developers
-            where repo_id in (?, ?)""", [gated, gone]).fetchone()[0]
+        stale = con.execute(
+            """select count(*) from intermediate.int_model_repo_developers
+            where repo_id in (?, ?)""",
+            [gated, gone],
+        ).fetchone()[0]
         assert stale == 0
         assert warehouse_edges(con) == rebuild_edges(con, alias_map(con))
 

@@ -12,8 +12,15 @@ from hubwh.errors import HubwhError
 
 
 def frame(likes, downloads, n_spaces, subfield="all") -> pd.DataFrame:
-    return pd.DataFrame({"subfield": subfield, "model_id": [f"m{i}" for i in range(len(likes))],
-                         "likes": likes, "downloads": downloads, "n_spaces": n_spaces})
+    return pd.DataFrame(
+        {
+            "subfield": subfield,
+            "model_id": [f"m{i}" for i in range(len(likes))],
+            "likes": likes,
+            "downloads": downloads,
+            "n_spaces": n_spaces,
+        }
+    )
 
 
 def pick(out: pd.DataFrame, population: str, var_x: str, method: str) -> pd.Series:

@@ -23,20 +23,30 @@ import duckdb
 import networkx as nx
 import pandas as pd
 import pytest
+from conftest import PROJECT_ROOT, shared_path
 from networkx.algorithms import bipartite
 from scipy.stats import spearmanr
 
-from conftest import PROJECT_ROOT, shared_path
-
 SEEDS = PROJECT_ROOT / "seeds"
 SUBFIELDS = ("all", "nlp", "cv", "mm")
-ADOPTION_COLUMNS = ["subfield", "model_id", "organisation", "n_spaces", "co_usage_degree", "co_usage_weight",
-                    "usage_rank", "co_usage_rank"]
-RQ3_SELECT = ("+model_usage +model_co_usage +model_adoption +top_organisations +usage_summary "
-              "+usage_correlations +int_paper_figures__rq3")
+ADOPTION_COLUMNS = [
+    "subfield",
+    "model_id",
+    "organisation",
+    "n_spaces",
+    "co_usage_degree",
+    "co_usage_weight",
+    "usage_rank",
+    "co_usage_rank",
+]
+RQ3_SELECT = (
+    "+model_usage +model_co_usage +model_adoption +top_organisations +usage_summary "
+    "+usage_correlations +int_paper_figures__rq3"
+)
 
 
 # ---- the independent reference ------------------------------------------------------------
+
 
 def organisation_of(model_id: str, seed_rows: list[dict]) -> str:
     """Organisation behind a model id by the seed's rules (case-insensitive; unmapped stands for itself)."""
@@ -51,12 +61,15 @@ def organisation_of(model_id: str, seed_rows: list[dict]) -> str:
 
 def subfield_members(model_tags: dict[str, list[str]]) -> dict[str, set[str]]:
     tags = pd.read_csv(SEEDS / "subfield_tags.csv")
-    return {subfield: {m for m, t in model_tags.items() if set(group["tag"]) & set(t or [])}
-            for subfield, group in tags.groupby("subfield")}
+    return {
+        subfield: {m for m, t in model_tags.items() if set(group["tag"]) & set(t or [])}
+        for subfield, group in tags.groupby("subfield")
+    }
 
 
-def reference_tables(pairs: pd.DataFrame, model_tags: dict[str, list[str]], *, cap: int | None = 500,
-                     top: int = 100) -> dict[str, pd.DataFrame]:
+def reference_tables(
+    pairs: pd.DataFrame, model_tags: dict[str, list[str]], *, cap: int | None = 500, top: int = 100
+) -> dict[str, pd.DataFrame]:
     """pairs: current (space_id, model_id) rows; model_tags: tags of the known models."""
     pairs = pairs[["space_id", "model_id"]].drop_duplicates()
     sizes = pairs.groupby("space_id").size()
@@ -82,15 +95,26 @@ def reference_tables(pairs: pd.DataFrame, model_tags: dict[str, list[str]], *, c
             ma, mb = sorted((a[1], b[1]))
             co_rows.append((subfield, ma, mb, w))
         for node in model_nodes:
-            adoption_rows.append((subfield, node[1], graph.degree(node), projected.degree(node),
-                                  projected.degree(node, weight="weight")))
+            adoption_rows.append(
+                (subfield, node[1], graph.degree(node), projected.degree(node), projected.degree(node, weight="weight"))
+            )
         if model_nodes:
             degrees = pd.Series([graph.degree(n) for n in model_nodes], dtype=float)
-            summary_rows.append((subfield, len(model_nodes), part["space_id"].nunique(), degrees.mean(),
-                                 degrees.median(), degrees.std(ddof=1), degrees.max()))
+            summary_rows.append(
+                (
+                    subfield,
+                    len(model_nodes),
+                    part["space_id"].nunique(),
+                    degrees.mean(),
+                    degrees.median(),
+                    degrees.std(ddof=1),
+                    degrees.max(),
+                )
+            )
 
-    adoption = pd.DataFrame(adoption_rows, columns=["subfield", "model_id", "n_spaces", "co_usage_degree",
-                                                    "co_usage_weight"])
+    adoption = pd.DataFrame(
+        adoption_rows, columns=["subfield", "model_id", "n_spaces", "co_usage_degree", "co_usage_weight"]
+    )
     adoption["organisation"] = [organisation_of(m, seed_rows) for m in adoption["model_id"]]
     by = adoption.groupby("subfield")
     adoption["usage_rank"] = by["n_spaces"].rank(method="dense", ascending=False).astype(int)
@@ -98,11 +122,14 @@ def reference_tables(pairs: pd.DataFrame, model_tags: dict[str, list[str]], *, c
 
     top_rows = []
     for subfield, group in adoption.groupby("subfield"):
-        used = group.sort_values(["n_spaces", "co_usage_degree", "model_id"],
-                                 ascending=[False, False, True]).head(top)
-        co_used = group[group["co_usage_degree"] > 0].sort_values(
-            ["co_usage_degree", "co_usage_weight", "n_spaces", "model_id"],
-            ascending=[False, False, False, True]).head(top)
+        used = group.sort_values(["n_spaces", "co_usage_degree", "model_id"], ascending=[False, False, True]).head(top)
+        co_used = (
+            group[group["co_usage_degree"] > 0]
+            .sort_values(
+                ["co_usage_degree", "co_usage_weight", "n_spaces", "model_id"], ascending=[False, False, False, True]
+            )
+            .head(top)
+        )
         for ranking, chosen in (("used", used), ("co_used", co_used)):
             for organisation, n in chosen["organisation"].value_counts().items():
                 top_rows.append((subfield, ranking, organisation, int(n), n / len(chosen)))
@@ -110,15 +137,26 @@ def reference_tables(pairs: pd.DataFrame, model_tags: dict[str, list[str]], *, c
     return {
         "adoption": adoption[ADOPTION_COLUMNS],
         "co_usage": pd.DataFrame(co_rows, columns=["subfield", "model_a", "model_b", "n_spaces"]),
-        "top_organisations": pd.DataFrame(top_rows, columns=["subfield", "ranking", "organisation",
-                                                             "n_models_in_top_100", "share"]),
-        "summary": pd.DataFrame(summary_rows, columns=["subfield", "n_models_used", "n_spaces_using",
-                                                       "mean_n_spaces", "median_n_spaces", "sd_n_spaces",
-                                                       "max_n_spaces"]),
+        "top_organisations": pd.DataFrame(
+            top_rows, columns=["subfield", "ranking", "organisation", "n_models_in_top_100", "share"]
+        ),
+        "summary": pd.DataFrame(
+            summary_rows,
+            columns=[
+                "subfield",
+                "n_models_used",
+                "n_spaces_using",
+                "mean_n_spaces",
+                "median_n_spaces",
+                "sd_n_spaces",
+                "max_n_spaces",
+            ],
+        ),
     }
 
 
 # ---- reading the warehouse -----------------------------------------------------------------
+
 
 def raw_inputs(con) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """Current pairs of listed spaces, straight from the raw tables (the staging rule
@@ -145,23 +183,31 @@ def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def assert_marts_match_reference(con, ref: dict[str, pd.DataFrame]) -> None:
     adoption = mart(con, "model_adoption", ADOPTION_COLUMNS)
-    pd.testing.assert_frame_equal(sort_frame(adoption, ["subfield", "model_id"]),
-                                  sort_frame(ref["adoption"], ["subfield", "model_id"]),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        sort_frame(adoption, ["subfield", "model_id"]),
+        sort_frame(ref["adoption"], ["subfield", "model_id"]),
+        check_dtype=False,
+    )
     co_usage = mart(con, "model_co_usage", ["subfield", "model_a", "model_b", "n_spaces"])
-    pd.testing.assert_frame_equal(sort_frame(co_usage, ["subfield", "model_a", "model_b"]),
-                                  sort_frame(ref["co_usage"], ["subfield", "model_a", "model_b"]),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        sort_frame(co_usage, ["subfield", "model_a", "model_b"]),
+        sort_frame(ref["co_usage"], ["subfield", "model_a", "model_b"]),
+        check_dtype=False,
+    )
     top = mart(con, "top_organisations", ["subfield", "ranking", "organisation", "n_models_in_top_100", "share"])
-    pd.testing.assert_frame_equal(sort_frame(top, ["subfield", "ranking", "organisation"]),
-                                  sort_frame(ref["top_organisations"], ["subfield", "ranking", "organisation"]),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        sort_frame(top, ["subfield", "ranking", "organisation"]),
+        sort_frame(ref["top_organisations"], ["subfield", "ranking", "organisation"]),
+        check_dtype=False,
+    )
     summary = mart(con, "usage_summary", list(ref["summary"].columns))
-    pd.testing.assert_frame_equal(sort_frame(summary, ["subfield"]), sort_frame(ref["summary"], ["subfield"]),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        sort_frame(summary, ["subfield"]), sort_frame(ref["summary"], ["subfield"]), check_dtype=False
+    )
 
 
 # ---- the session's synthetic Hub -----------------------------------------------------------
+
 
 def test_rq3_marts_match_networkx_on_synthetic_hub(duck):
     pairs, tags = raw_inputs(duck)
@@ -180,20 +226,48 @@ def test_rq3_marts_match_networkx_on_synthetic_hub(duck):
 
 # ---- a mini Hub of our own, served, crawled and built ----------------------------------------
 
-def model_record(model_id: str, *, likes: int = 0, downloads: int = 0, tags: list[str] | None = None,
-                 pipeline_tag: str | None = None, n: int = 0) -> dict:
-    return {"_id": f"{n:024x}", "id": model_id, "modelId": model_id,
-            "author": model_id.split("/")[0] if "/" in model_id else None,
-            "likes": likes, "downloads": downloads, "tags": tags or [], "pipeline_tag": pipeline_tag,
-            "private": False, "gated": False, "createdAt": "2023-01-01T00:00:00.000Z",
-            "lastModified": "2023-06-01T00:00:00.000Z", "sha": f"{n:040x}"}
+
+def model_record(
+    model_id: str,
+    *,
+    likes: int = 0,
+    downloads: int = 0,
+    tags: list[str] | None = None,
+    pipeline_tag: str | None = None,
+    n: int = 0,
+) -> dict:
+    return {
+        "_id": f"{n:024x}",
+        "id": model_id,
+        "modelId": model_id,
+        "author": model_id.split("/")[0] if "/" in model_id else None,
+        "likes": likes,
+        "downloads": downloads,
+        "tags": tags or [],
+        "pipeline_tag": pipeline_tag,
+        "private": False,
+        "gated": False,
+        "createdAt": "2023-01-01T00:00:00.000Z",
+        "lastModified": "2023-06-01T00:00:00.000Z",
+        "sha": f"{n:040x}",
+    }
 
 
 def space_record(space_id: str, models: list[str], n: int) -> dict:
-    record = {"_id": f"{n + 10**6:024x}", "id": space_id, "author": space_id.split("/")[0], "likes": 0,
-              "private": False, "gated": False, "disabled": False, "sdk": "gradio", "tags": ["gradio"],
-              "createdAt": "2023-02-01T00:00:00.000Z", "lastModified": "2023-06-01T00:00:00.000Z",
-              "sha": f"{n + 10**6:040x}"}
+    record = {
+        "_id": f"{n + 10**6:024x}",
+        "id": space_id,
+        "author": space_id.split("/")[0],
+        "likes": 0,
+        "private": False,
+        "gated": False,
+        "disabled": False,
+        "sdk": "gradio",
+        "tags": ["gradio"],
+        "createdAt": "2023-02-01T00:00:00.000Z",
+        "lastModified": "2023-06-01T00:00:00.000Z",
+        "sha": f"{n + 10**6:040x}",
+    }
     if models:
         record["models"] = models
     return record
@@ -206,9 +280,16 @@ def build_rq3_warehouse(snapshot: Path, db: Path, variables: dict | None = None)
     from hubwh.emulator import Emulator
 
     with Emulator(snapshot) as emu:
-        crawl(endpoint=emu.url, db_path=db, types=("model", "space"), budget=None, progress=False,
-              commits=False, discussions=False,
-              pipelines_dir=db.parent / "pipelines")
+        crawl(
+            endpoint=emu.url,
+            db_path=db,
+            types=("model", "space"),
+            budget=None,
+            progress=False,
+            commits=False,
+            discussions=False,
+            pipelines_dir=db.parent / "pipelines",
+        )
     args = ["build", "--select", RQ3_SELECT, "--indirect-selection", "cautious"]
     if variables:
         args += ["--vars", json.dumps(variables)]
@@ -217,13 +298,13 @@ def build_rq3_warehouse(snapshot: Path, db: Path, variables: dict | None = None)
 
 
 HAND_MODELS = {  # id: (tags, likes, downloads)
-    "facebook/a": (["text-generation"], 10, 100),        # nlp
+    "facebook/a": (["text-generation"], 10, 100),  # nlp
     "google/b": (["fill-mask", "text-to-image"], 5, 50),  # nlp and mm
-    "stabilityai/c": (["text-to-image"], 3, 0),          # mm
-    "nobody/d": (["image-classification"], 0, 7),        # cv
-    "gpt2": (["text-generation"], 20, 1000),             # nlp, legacy id
-    "lonely/f": ([], 1, 1),                               # listed, used by no space
-    "eleutherai/p": ([], 2, 2),                           # seed says EleutherAI: matching ignores case
+    "stabilityai/c": (["text-to-image"], 3, 0),  # mm
+    "nobody/d": (["image-classification"], 0, 7),  # cv
+    "gpt2": (["text-generation"], 20, 1000),  # nlp, legacy id
+    "lonely/f": ([], 1, 1),  # listed, used by no space
+    "eleutherai/p": ([], 2, 2),  # seed says EleutherAI: matching ignores case
 }
 HAND_SPACES = {
     "u/s1": ["facebook/a", "google/b", "stabilityai/c"],
@@ -253,9 +334,13 @@ def hand_worked_db(tmp_path_factory) -> Path:
 def test_rq3_hand_worked_mini_hub(hand_worked_db):
     con = duckdb.connect(str(hand_worked_db), read_only=True)
     try:
-        adoption = con.sql("""select model_id, n_spaces, co_usage_degree, co_usage_weight, usage_rank,
+        adoption = (
+            con.sql("""select model_id, n_spaces, co_usage_degree, co_usage_weight, usage_rank,
                                      co_usage_rank, organisation, model_exists
-                              from marts.model_adoption where subfield = 'all'""").df().set_index("model_id")
+                              from marts.model_adoption where subfield = 'all'""")
+            .df()
+            .set_index("model_id")
+        )
         # usage: a in s1 s2 s3 s5, b in s1 s2 s4 s5, c in s1 s5, d, e, gpt2 once each.
         # co-usage without s5 (5 models > cap 4): s1 gives ab ac bc, s2 ab, s3 a-gpt2.
         expected = {
@@ -270,12 +355,17 @@ def test_rq3_hand_worked_mini_hub(hand_worked_db):
         got = {m: tuple(r) for m, r in adoption.iterrows()}
         assert got == expected
         co = con.sql("select subfield, model_a, model_b, n_spaces from marts.model_co_usage").fetchall()
-        assert sorted(co) == sorted([
-            ("all", "facebook/a", "google/b", 2), ("all", "facebook/a", "stabilityai/c", 1),
-            ("all", "google/b", "stabilityai/c", 1), ("all", "facebook/a", "gpt2", 1),
-            ("nlp", "facebook/a", "google/b", 2), ("nlp", "facebook/a", "gpt2", 1),
-            ("mm", "google/b", "stabilityai/c", 1),
-        ])
+        assert sorted(co) == sorted(
+            [
+                ("all", "facebook/a", "google/b", 2),
+                ("all", "facebook/a", "stabilityai/c", 1),
+                ("all", "google/b", "stabilityai/c", 1),
+                ("all", "facebook/a", "gpt2", 1),
+                ("nlp", "facebook/a", "google/b", 2),
+                ("nlp", "facebook/a", "gpt2", 1),
+                ("mm", "google/b", "stabilityai/c", 1),
+            ]
+        )
         summary = con.sql("select * from marts.usage_summary where subfield = 'all'").df().iloc[0]
         assert summary["n_models_used"] == 7 and summary["n_spaces_using"] == 6
         assert summary["mean_n_spaces"] == pytest.approx(14 / 7)
@@ -312,8 +402,10 @@ def test_rq3_hand_worked_mini_hub(hand_worked_db):
 
 # ---- the real edges, replayed ----------------------------------------------------------------
 
+
 def _real_model_record(raw: dict, n: int) -> dict:
     """A model_info body as a list record: numbers and lists restored where the file has text."""
+
     def value(key, default=None):
         v = raw.get(key, default)
         if isinstance(v, str) and key in ("likes", "downloads"):
@@ -323,8 +415,15 @@ def _real_model_record(raw: dict, n: int) -> dict:
         if v in ("None",):
             return None
         return v
-    record = model_record(raw["id"], likes=value("likes", 0) or 0, downloads=value("downloads", 0) or 0,
-                          tags=value("tags", []) or [], pipeline_tag=value("pipeline_tag"), n=n)
+
+    record = model_record(
+        raw["id"],
+        likes=value("likes", 0) or 0,
+        downloads=value("downloads", 0) or 0,
+        tags=value("tags", []) or [],
+        pipeline_tag=value("pipeline_tag"),
+        n=n,
+    )
     for key in ("_id", "sha", "createdAt", "lastModified", "library_name"):
         if isinstance(raw.get(key), str) and raw[key] != "None":
             record[key] = raw[key]
@@ -362,8 +461,9 @@ def test_rq3_real_edges_replayed_through_emulator(tmp_path):
         counts["usage_rank"] = counts["n_spaces"].rank(method="dense", ascending=False).astype(int)
         got = con.sql("""select model_id, n_spaces, usage_rank from marts.model_adoption
                          where subfield = 'all'""").df()
-        pd.testing.assert_frame_equal(sort_frame(got, ["model_id"]), sort_frame(counts, ["model_id"]),
-                                      check_dtype=False)
+        pd.testing.assert_frame_equal(
+            sort_frame(got, ["model_id"]), sort_frame(counts, ["model_id"]), check_dtype=False
+        )
         top = con.sql("""select model_id from marts.model_adoption where subfield = 'all'
                          order by usage_position limit 2""").fetchall()
         assert {m for (m,) in top} == set(counts[counts.n_spaces == counts.n_spaces.max()]["model_id"])
@@ -375,6 +475,7 @@ def test_rq3_real_edges_replayed_through_emulator(tmp_path):
 
 
 # ---- the data tests catch broken invariants --------------------------------------------------
+
 
 @pytest.mark.slow
 def test_rq3_data_tests_fail_on_broken_marts(hand_worked_db, tmp_path):
@@ -388,15 +489,28 @@ def test_rq3_data_tests_fail_on_broken_marts(hand_worked_db, tmp_path):
     shutil.copy(hand_worked_db, db)
     con = duckdb.connect(str(db))
     con.execute("update marts.model_adoption set n_spaces = 2 where subfield = 'all' and model_id = 'gpt2'")
-    con.execute("insert into marts.model_co_usage values ('all', 'google/b', 'facebook/a', 1)")   # wrong order
-    con.execute("insert into marts.model_co_usage values ('mm', 'facebook/a', 'google/b', 9)")    # a not in mm
+    con.execute("insert into marts.model_co_usage values ('all', 'google/b', 'facebook/a', 1)")  # wrong order
+    con.execute("insert into marts.model_co_usage values ('mm', 'facebook/a', 'google/b', 9)")  # a not in mm
     con.execute("update marts.top_organisations set share = 0.9 where subfield = 'all' and ranking = 'used'")
     con.close()
     with pytest.raises(HubwhError) as failed:
-        run_dbt(["test", "--select", "model_usage model_co_usage model_adoption top_organisations int_model_subfields",
-                 "--indirect-selection", "cautious"], db, quiet=True)
+        run_dbt(
+            [
+                "test",
+                "--select",
+                "model_usage model_co_usage model_adoption top_organisations int_model_subfields",
+                "--indirect-selection",
+                "cautious",
+            ],
+            db,
+            quiet=True,
+        )
     message = str(failed.value)
-    for expected in ("rq3_usage_degree_equals_edge_count", "rq3_dense_rank_of_model_adoption_usage_rank",
-                     "rq3_less_than_column_model_co_usage", "rq3_co_usage_weight_within_usage_degrees",
-                     "rq3_group_sum_at_most_top_organisations"):
+    for expected in (
+        "rq3_usage_degree_equals_edge_count",
+        "rq3_dense_rank_of_model_adoption_usage_rank",
+        "rq3_less_than_column_model_co_usage",
+        "rq3_co_usage_weight_within_usage_degrees",
+        "rq3_group_sum_at_most_top_organisations",
+    ):
         assert expected in message, f"{expected} did not fail:\n{message}"

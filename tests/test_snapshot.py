@@ -15,21 +15,48 @@ from hubwh.errors import HubwhError
 from hubwh.snapshot import Snapshot, SnapshotWriter
 from hubwh.snapshot.from_pages import build_from_pages
 
-MODEL = {"_id": "621ffdc036468d709f174338", "id": "openai-community/gpt2", "likes": 2900, "trendingScore": 3,
-         "private": False, "downloads": 11, "tags": ["license:mit", "région:ü"], "createdAt": "2022-03-02T23:29:04.000Z",
-         "modelId": "openai-community/gpt2"}
-COMMITS = [{"id": "a" * 40, "title": "Mise à jour", "message": "", "authors": [{"user": "lysandre"}, {"user": "x"}],
-            "date": "2024-02-19T10:57:45.000Z"},
-           {"id": "b" * 40, "title": "initial commit", "message": "", "authors": [{"user": "system"}],
-            "date": "2019-02-18T10:36:15.000Z"}]
-DISCUSSIONS = [{"num": 2, "repo": {"name": "openai-community/gpt2", "type": "model"}, "title": "日本語?",
-                "createdAt": "2025-10-28T09:01:44.000Z", "status": "open", "isPullRequest": False}]
+MODEL = {
+    "_id": "621ffdc036468d709f174338",
+    "id": "openai-community/gpt2",
+    "likes": 2900,
+    "trendingScore": 3,
+    "private": False,
+    "downloads": 11,
+    "tags": ["license:mit", "région:ü"],
+    "createdAt": "2022-03-02T23:29:04.000Z",
+    "modelId": "openai-community/gpt2",
+}
+COMMITS = [
+    {
+        "id": "a" * 40,
+        "title": "Mise à jour",
+        "message": "",
+        "authors": [{"user": "lysandre"}, {"user": "x"}],
+        "date": "2024-02-19T10:57:45.000Z",
+    },
+    {
+        "id": "b" * 40,
+        "title": "initial commit",
+        "message": "",
+        "authors": [{"user": "system"}],
+        "date": "2019-02-18T10:36:15.000Z",
+    },
+]
+DISCUSSIONS = [
+    {
+        "num": 2,
+        "repo": {"name": "openai-community/gpt2", "type": "model"},
+        "title": "日本語?",
+        "createdAt": "2025-10-28T09:01:44.000Z",
+        "status": "open",
+        "isPullRequest": False,
+    }
+]
 
 
 def test_round_trip(tmp_path):
     out = tmp_path / "snap"
-    with SnapshotWriter(out, source="synthetic", seed=3, created_at="2023-10-20T00:00:00Z",
-                        params={"models": 1}) as w:
+    with SnapshotWriter(out, source="synthetic", seed=3, created_at="2023-10-20T00:00:00Z", params={"models": 1}) as w:
         w.add_repo("model", MODEL)
         w.add_repo("dataset", {"id": "squad"})
         w.add_commits("model", MODEL["id"], COMMITS)
@@ -38,7 +65,7 @@ def test_round_trip(tmp_path):
         w.add_ground_truth({"aliases": [["Jessica Smith", "jessicasmith"]], "bots": ["SFconvertbot"]})
     snap = Snapshot(out)
     assert list(snap.iter_repos("model")) == [MODEL]
-    assert list(MODEL) == list(next(snap.iter_repos("model")))          # field order kept
+    assert list(MODEL) == list(next(snap.iter_repos("model")))  # field order kept
     assert list(snap.iter_repos("dataset")) == [{"id": "squad"}]
     assert list(snap.iter_repos("space")) == []
     assert list(snap.iter_commits()) == [("model", MODEL["id"], COMMITS)]
@@ -47,7 +74,7 @@ def test_round_trip(tmp_path):
     assert snap.ground_truth() == {"aliases": [["Jessica Smith", "jessicasmith"]], "bots": ["SFconvertbot"]}
     assert snap.count("models") == 1 and snap.count("spaces") == 0 and snap.count("commits") == 1
     assert snap.manifest["seed"] == 3 and snap.manifest["source"] == "synthetic"
-    assert (out / "spaces.jsonl.gz").is_file()                          # the three lists always exist
+    assert (out / "spaces.jsonl.gz").is_file()  # the three lists always exist
     # UTF-8 as is, not \u escapes
     assert "Mise à jour".encode() in gzip.decompress((out / "commits.jsonl.gz").read_bytes())
 
@@ -87,15 +114,19 @@ def _pages(tmp_path):
     """Hand-made dataset pages: plain and gzipped, a duplicate id, bad items, bad pages."""
     folder = tmp_path / "datasets"
     folder.mkdir()
-    first = [{"_id": "1" * 24, "id": "a/one", "likes": 1, "tags": ["license:mit"], "description": "ünïcode"},
-             {"_id": "2" * 24, "id": "b/two", "author": "b", "likes": 0},
-             {"likes": 5},                                            # bad: no id
-             "not an object"]                                         # bad: not an object
-    second = [{"_id": "9" * 24, "id": "a/one", "likes": 99},          # duplicate: the first one wins
-              {"_id": "3" * 24, "id": "c/three", "gated": "manual", "key": ""}]
+    first = [
+        {"_id": "1" * 24, "id": "a/one", "likes": 1, "tags": ["license:mit"], "description": "ünïcode"},
+        {"_id": "2" * 24, "id": "b/two", "author": "b", "likes": 0},
+        {"likes": 5},  # bad: no id
+        "not an object",
+    ]  # bad: not an object
+    second = [
+        {"_id": "9" * 24, "id": "a/one", "likes": 99},  # duplicate: the first one wins
+        {"_id": "3" * 24, "id": "c/three", "gated": "manual", "key": ""},
+    ]
     (folder / "page-2.json").write_text(json.dumps(first, ensure_ascii=False))
     (folder / "page-10.json.gz").write_bytes(gzip.compress(json.dumps(second).encode()))
-    (folder / "page-11.json").write_text('[{"id": "d/four"')           # truncated: not JSON
+    (folder / "page-11.json").write_text('[{"id": "d/four"')  # truncated: not JSON
     (folder / "page-12.json").write_text('{"error": "rate limited"}')  # an object, not a page
     models = tmp_path / "models"
     models.mkdir()
@@ -115,7 +146,7 @@ def test_from_pages(tmp_path):
     assert list(snap.iter_repos("space")) == [] and list(snap.iter_commits()) == []
     assert report.kept == {"model": 1, "dataset": 3}
     assert report.duplicates["dataset"] == 1 and report.bad_items["dataset"] == 2
-    assert report.pages["dataset"] == 2                               # two good pages of four
+    assert report.pages["dataset"] == 2  # two good pages of four
     problems = "\n".join(report.problems)
     assert "page-11.json: skipped the page: not valid JSON" in problems
     assert "page-12.json: skipped the page: not a JSON array" in problems
@@ -132,20 +163,43 @@ def test_from_pages_missing_folder(tmp_path):
 def test_snapshot_cli(tmp_path, capsys):
     models, datasets, _, _ = _pages(tmp_path)
     out = tmp_path / "out"
-    rc = hubwh_main(["snapshot", "from-pages", "--models", str(models), "--datasets", str(datasets),
-                     "--out", str(out), "--created-at", "2024-07-09T00:00:00Z"])
+    rc = hubwh_main(
+        [
+            "snapshot",
+            "from-pages",
+            "--models",
+            str(models),
+            "--datasets",
+            str(datasets),
+            "--out",
+            str(out),
+            "--created-at",
+            "2024-07-09T00:00:00Z",
+        ]
+    )
     captured = capsys.readouterr()
-    assert rc == 1                                                    # written, but bad input was skipped
+    assert rc == 1  # written, but bad input was skipped
     assert "datasets: 2 pages, 6 items, 3 kept, 1 duplicates, 2 bad items" in captured.out
     assert "page-11.json" in captured.err and "4 bad pages or items skipped" in captured.err
     assert Snapshot(out).manifest["created_at"] == "2024-07-09T00:00:00Z"
     # a missing folder: one clear line, status 2, no traceback
-    rc = hubwh_main(["snapshot", "from-pages", "--models", str(tmp_path / "nope"), "--datasets", str(datasets),
-                     "--out", str(tmp_path / "o2")])
+    rc = hubwh_main(
+        [
+            "snapshot",
+            "from-pages",
+            "--models",
+            str(tmp_path / "nope"),
+            "--datasets",
+            str(datasets),
+            "--out",
+            str(tmp_path / "o2"),
+        ]
+    )
     captured = capsys.readouterr()
     assert rc == 2 and "not a folder of list pages" in captured.err and "Traceback" not in captured.err
     # `hubwh snapshot info` as a real process
-    proc = subprocess.run([sys.executable, "-m", "hubwh.cli", "snapshot", "info", str(out)],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hubwh.cli", "snapshot", "info", str(out)], capture_output=True, text=True, check=True
+    )
     assert "source pages" in proc.stdout
     assert "datasets" in proc.stdout and "3 records" in proc.stdout

@@ -8,10 +8,10 @@ import gzip
 import json
 
 import pytest
+from conftest import shared_path
 from huggingface_hub import HfApi
 from huggingface_hub.hf_api import DatasetInfo
 
-from conftest import shared_path
 from hubwh.snapshot import Snapshot
 from hubwh.snapshot.from_pages import build_from_pages
 
@@ -45,4 +45,4 @@ def test_replay_real_dataset_pages(tmp_path):
             seen += 1
         counts = emu.counts()
     assert seen == 175_000 and not expected
-    assert counts["list:dataset"] >= 3                                   # paged through Link cursors
+    assert counts["list:dataset"] >= 3  # paged through Link cursors

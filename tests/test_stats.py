@@ -9,11 +9,10 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from hubwh.stats import correlation_pairs, describe, gini, lorenz_points, mann_whitney, pareto_share
-from hubwh.stats import point_biserial
-
+from hubwh.stats import correlation_pairs, describe, gini, lorenz_points, mann_whitney, pareto_share, point_biserial
 
 # --- describe ---------------------------------------------------------------------------
+
 
 def test_describe_hand_worked():
     d = describe([0, 0, 1, 3, None, float("nan"), 6])
@@ -32,8 +31,16 @@ def test_describe_matches_pandas_describe():
     x = rng.negative_binomial(1, 0.3, size=1001).astype(float)
     d = describe(x)
     ref = pd.Series(x).describe()
-    for ours, theirs in [("count", "count"), ("mean", "mean"), ("std", "std"), ("min", "min"),
-                         ("p25", "25%"), ("p50", "50%"), ("p75", "75%"), ("max", "max")]:
+    for ours, theirs in [
+        ("count", "count"),
+        ("mean", "mean"),
+        ("std", "std"),
+        ("min", "min"),
+        ("p25", "25%"),
+        ("p50", "50%"),
+        ("p75", "75%"),
+        ("max", "max"),
+    ]:
         assert d[ours] == pytest.approx(ref[theirs], rel=1e-12)
 
 
@@ -45,26 +52,27 @@ def test_describe_empty_and_single():
 
 # --- Pareto, Gini, Lorenz ---------------------------------------------------------------
 
+
 def test_pareto_share_hand_worked():
     # sorted desc 50, 30, 10, 10, 0 (total 100): 80 % reached by the top 2, 99 % by the top 4
     values = [10, 0, 50, 10, 30]
     assert pareto_share(values, 0.8) == (2, 0.4)
     assert pareto_share(values, 0.99) == (4, 0.8)
-    assert pareto_share(values, 1.0) == (4, 0.8)   # the zero adds nothing
-    assert pareto_share(values, 0.5) == (1, 0.2)   # exactly reaching counts
+    assert pareto_share(values, 1.0) == (4, 0.8)  # the zero adds nothing
+    assert pareto_share(values, 0.5) == (1, 0.2)  # exactly reaching counts
 
 
 def test_pareto_share_zero_total_and_missing():
     assert pareto_share([0, 0, None], 0.8) == (None, None)
     assert pareto_share([], 0.8) == (None, None)
-    assert pareto_share([None, 5, 0], 0.8) == (1, 0.5)   # n counts known values only
+    assert pareto_share([None, 5, 0], 0.8) == (1, 0.5)  # n counts known values only
     with pytest.raises(ValueError):
         pareto_share([1], 0)
 
 
 def test_gini_hand_worked():
     assert gini([5, 5, 5, 5]) == pytest.approx(0.0)
-    assert gini([0, 0, 0, 10]) == pytest.approx(0.75)      # (n-1)/n
+    assert gini([0, 0, 0, 10]) == pytest.approx(0.75)  # (n-1)/n
     # 1,2,3,4: 2*(1+4+9+16)/(4*10) - 5/4 = 1.5 - 1.25
     assert gini([4, 1, 3, 2]) == pytest.approx(0.25)
     assert gini([0, 0]) is None and gini([]) is None
@@ -73,7 +81,7 @@ def test_gini_hand_worked():
 def test_gini_equals_mean_absolute_difference_formula():
     rng = np.random.default_rng(3)
     x = rng.pareto(1.5, size=300)
-    mad = np.abs(x[:, None] - x[None, :]).sum() / (2 * x.size ** 2 * x.mean())
+    mad = np.abs(x[:, None] - x[None, :]).sum() / (2 * x.size**2 * x.mean())
     assert gini(x) == pytest.approx(mad, rel=1e-9)
 
 
@@ -85,16 +93,17 @@ def test_lorenz_points_small_curve_keeps_every_point():
 def test_lorenz_points_sampled_large_curve():
     x = np.arange(1000)
     pts = lorenz_points(x, n_points=200)
-    assert len(pts) == 201                       # (0,0) + one point per 1/200 step
+    assert len(pts) == 201  # (0,0) + one point per 1/200 step
     assert pts[0] == (0, 0.0, 0.0) and pts[-1][1:] == (1.0, 1.0)
     assert [p[0] for p in pts[1:4]] == [5, 10, 15]
     ys = [p[2] for p in pts]
     slopes = np.diff(ys) / np.diff([p[1] for p in pts])
-    assert np.all(np.diff(slopes) >= -1e-12)     # convex
+    assert np.all(np.diff(slopes) >= -1e-12)  # convex
     assert lorenz_points([0, 0]) == []
 
 
 # --- correlations -----------------------------------------------------------------------
+
 
 def test_correlation_pairs_against_scipy_with_missing_values():
     rng = np.random.default_rng(5)
@@ -115,12 +124,11 @@ def test_correlation_pairs_against_scipy_with_missing_values():
 
 
 def test_correlation_pairs_undefined_cases():
-    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "k": [2.0, 2.0, 2.0, 2.0],
-                          "s": [1.0, None, None, 2.0]})
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "k": [2.0, 2.0, 2.0, 2.0], "s": [1.0, None, None, 2.0]})
     out = correlation_pairs(frame, ["a", "k", "s"], "pearson").set_index(["var_x", "var_y"])
     assert out.loc[("a", "k"), "r"] is None or np.isnan(out.loc[("a", "k"), "r"])  # constant
     assert out.loc[("k", "k"), "r"] is None or np.isnan(out.loc[("k", "k"), "r"])
-    assert np.isnan(out.loc[("a", "s"), "r"]) and out.loc[("a", "s"), "n"] == 2   # too few rows
+    assert np.isnan(out.loc[("a", "s"), "r"]) and out.loc[("a", "s"), "n"] == 2  # too few rows
     with pytest.raises(ValueError):
         correlation_pairs(frame, ["a"], "kendall")
 
@@ -136,11 +144,12 @@ def test_point_biserial_equals_pearson_of_the_flag():
 
 # --- Mann-Whitney U ---------------------------------------------------------------------
 
+
 def test_mann_whitney_hand_worked_small_sample():
     # a = 4, 5, 6; b = 1, 2, 3: every a beats every b, U_a = 9, rank-biserial 1.
     res = mann_whitney([4, 5, 6], [1, 2, 3])
     assert res["u_statistic"] == 9.0 and res["rank_biserial"] == 1.0
-    assert res["p_value"] == pytest.approx(0.1)     # exact: 2 / C(6, 3)
+    assert res["p_value"] == pytest.approx(0.1)  # exact: 2 / C(6, 3)
     assert (res["median_a"], res["median_b"], res["n_a"], res["n_b"]) == (5.0, 2.0, 3, 3)
     flipped = mann_whitney([1, 2, 3], [4, 5, 6])
     assert flipped["u_statistic"] == 0.0 and flipped["rank_biserial"] == -1.0

@@ -106,21 +106,21 @@ def test_activity_calibration(m50):
     assert m50.no_discussion_share("space") == pytest.approx(0.96, abs=0.02)
     n_commits = [len(m50.commits[("model", r["id"])]) for r in m50.repos["model"]]
     assert list(np.percentile(n_commits, [25, 50, 75])) == [2, 3, 5]
-    assert max(n_commits) > 1000 and np.mean(n_commits) > 4            # heavy tail
+    assert max(n_commits) > 1000 and np.mean(n_commits) > 4  # heavy tail
     likes = sorted((r["likes"] for r in m50.repos["model"]), reverse=True)
-    assert likes[0] > 1000 and sum(likes[:500]) > 0.5 * sum(likes)     # 1 % of models hold most likes
+    assert likes[0] > 1000 and sum(likes[:500]) > 0.5 * sum(likes)  # 1 % of models hold most likes
 
 
 @pytest.mark.slow
 def test_collaboration_calibration(m50):
     committers = [len(m50.developers(m50.commits[("model", r["id"])])) for r in m50.repos["model"]]
     assert np.mean([n == 1 for n in committers]) == pytest.approx(0.87, abs=0.03)
-    assert max(committers) == 18                                        # bigscience/bloom (paper's max)
+    assert max(committers) == 18  # bigscience/bloom (paper's max)
     g = m50.collaboration_graph()
     g.remove_edges_from(list(nx.selfloop_edges(g)))
     isolates = sum(1 for n in g if g.degree(n) == 0)
     assert isolates / g.number_of_nodes() == pytest.approx(0.89, abs=0.03)
-    assert 0.5 < nx.reciprocity(g) < 1.0                                # mostly, not only, reciprocal
+    assert 0.5 < nx.reciprocity(g) < 1.0  # mostly, not only, reciprocal
     degrees = [d for _, d in g.degree() if d > 0]
     assert median(degrees) <= 4 and max(degrees) > 50 * median(degrees)  # a few high-degree hubs
 
@@ -149,30 +149,36 @@ def test_usage_calibration(m50):
     degrees = list(used.values())
     n_spaces = len(m50.repos["space"])
     assert median(degrees) == 1
-    assert 5.0 <= np.mean(degrees) <= 8.5                                # paper: 6.68
+    assert 5.0 <= np.mean(degrees) <= 8.5  # paper: 6.68
     top_model, top = used.most_common(1)[0]
     assert top_model == "runwayml/stable-diffusion-v1-5" and top > 0.01 * n_spaces
     assert used["gpt2"] > 0.004 * n_spaces
-    assert max(len(s.get("models", [])) for s in m50.repos["space"]) >= 100   # leaderboard-like spaces
+    assert max(len(s.get("models", [])) for s in m50.repos["space"]) >= 100  # leaderboard-like spaces
     listed = {r["id"] for r in m50.repos["model"]}
     ghosts = {x for s in m50.repos["space"] for x in s.get("models", []) if x not in listed}
     assert ghosts and ghosts == set(m50.truth["ghost_model_ids"])
     # likes and usage go together (paper: rho = 0.66)
     likes = {r["id"]: r["likes"] for r in m50.repos["model"]}
-    rho = np.corrcoef(*(np.argsort(np.argsort(v)) for v in
-                        zip(*[(likes[m], used.get(m, 0)) for m in likes])))[0, 1]
+    rho = np.corrcoef(*(np.argsort(np.argsort(v)) for v in zip(*[(likes[m], used.get(m, 0)) for m in likes])))[0, 1]
     assert rho > 0.3
 
 
 @pytest.mark.slow
 def test_organisations_and_sub_fields(m50):
     namespaces = Counter(r["id"].split("/")[0] for r in m50.repos["model"] if "/" in r["id"])
-    assert namespaces.most_common(1)[0][1] >= 100                       # organisations with many models
+    assert namespaces.most_common(1)[0][1] >= 100  # organisations with many models
     for org in ("facebook", "google", "microsoft", "stabilityai", "EleutherAI", "bigscience", "h2oai"):
         assert namespaces[org] > 0
     pipelines = Counter(r.get("pipeline_tag") for r in m50.repos["model"])
-    for tag in ("text-generation", "text-classification", "image-classification", "text-to-image",
-                "feature-extraction", "translation", "object-detection"):
+    for tag in (
+        "text-generation",
+        "text-classification",
+        "image-classification",
+        "text-to-image",
+        "feature-extraction",
+        "translation",
+        "object-detection",
+    ):
         assert pipelines[tag] > 0
     assert all(r["pipeline_tag"] in r["tags"] for r in m50.repos["model"] if r.get("pipeline_tag"))
 
@@ -194,8 +200,9 @@ def test_planted_oddities(m50):
     assert any(len(x["authors"]) > 1 for x in all_commits)
     assert Counter(o for _, _, o in m50.outcomes).keys() == {"private", "gated", "deleted"}
     assert len(m50.outcomes) == pytest.approx(0.01 * sum(map(len, m50.repos.values())), rel=0.3)
-    texts = [x["title"] for x in all_commits] + [d["author"]["fullname"] for ds in m50.discussions.values()
-                                                for d in ds if "author" in d]
+    texts = [x["title"] for x in all_commits] + [
+        d["author"]["fullname"] for ds in m50.discussions.values() for d in ds if "author" in d
+    ]
     assert any(not t.isascii() for t in texts)
 
 
@@ -243,21 +250,38 @@ def test_demo_size_records_parse_with_the_real_client(synth_snapshot):
             heads[(repo_type, r["id"])] = (r["sha"], r["lastModified"])
     n = 0
     for repo_type, repo_id, commits in snap.iter_commits():
-        infos = [GitCommitInfo(commit_id=c["id"], authors=[a["user"] for a in c["authors"]],
-                               created_at=parse_datetime(c["date"]), title=c["title"], message=c["message"],
-                               formatted_title=None, formatted_message=None) for c in commits]
+        infos = [
+            GitCommitInfo(
+                commit_id=c["id"],
+                authors=[a["user"] for a in c["authors"]],
+                created_at=parse_datetime(c["date"]),
+                title=c["title"],
+                message=c["message"],
+                formatted_title=None,
+                formatted_message=None,
+            )
+            for c in commits
+        ]
         assert (infos[0].commit_id, commits[0]["date"]) == heads[(repo_type, repo_id)]
         assert infos[-1].title == "initial commit" and infos[-1].authors == ["system"]
-        assert all(a.created_at > b.created_at for a, b in zip(infos, infos[1:]))   # newest first
+        assert all(a.created_at > b.created_at for a, b in zip(infos, infos[1:]))  # newest first
         n += 1
-    assert n == len(heads)                                               # every repo has its commits
+    assert n == len(heads)  # every repo has its commits
     for repo_type, repo_id, discussions in snap.iter_discussions():
         nums = [d["num"] for d in discussions]
         assert nums == sorted(nums, reverse=True)
-        for d in discussions:   # what get_repo_discussions builds
-            Discussion(title=d["title"], num=d["num"], author=d.get("author", {}).get("name", "deleted"),
-                       created_at=parse_datetime(d["createdAt"]), status=d["status"], repo_id=d["repo"]["name"],
-                       repo_type=d["repo"]["type"], is_pull_request=d["isPullRequest"], endpoint="http://x")
+        for d in discussions:  # what get_repo_discussions builds
+            Discussion(
+                title=d["title"],
+                num=d["num"],
+                author=d.get("author", {}).get("name", "deleted"),
+                created_at=parse_datetime(d["createdAt"]),
+                status=d["status"],
+                repo_id=d["repo"]["name"],
+                repo_type=d["repo"]["type"],
+                is_pull_request=d["isPullRequest"],
+                endpoint="http://x",
+            )
             assert d["repo"] == {"name": repo_id, "type": repo_type}
     listed = set(heads)
     assert all((t, r) in listed for t, r, _ in snap.iter_outcomes())
@@ -274,9 +298,22 @@ def test_deterministic_for_a_seed(tmp_path):
     a = generate(tmp_path / "a", seed=5, **sizes)
     # The same seed in another process with another string-hash seed: nothing may depend on set order.
     b = tmp_path / "b"
-    subprocess.run([sys.executable, "-m", "hubwh.cli", "synth", "--out", str(b), "--seed", "5", "--quiet",
-                    *[f"--{k}={v}" for k, v in sizes.items()]],
-                   check=True, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hubwh.cli",
+            "synth",
+            "--out",
+            str(b),
+            "--seed",
+            "5",
+            "--quiet",
+            *[f"--{k}={v}" for k, v in sizes.items()],
+        ],
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    )
     c = generate(tmp_path / "c", seed=6, **sizes)
     names = sorted(p.name for p in a.iterdir())
     assert names == sorted(p.name for p in b.iterdir())
@@ -290,8 +327,12 @@ def test_deterministic_for_a_seed(tmp_path):
 def test_cli(tmp_path, capsys):
     from hubwh.cli import main
 
-    assert main(["synth", "--out", str(tmp_path / "h"), "--models", "50", "--datasets", "5", "--spaces", "9",
-                 "--seed", "1"]) == 0
+    assert (
+        main(
+            ["synth", "--out", str(tmp_path / "h"), "--models", "50", "--datasets", "5", "--spaces", "9", "--seed", "1"]
+        )
+        == 0
+    )
     assert "50 models" in capsys.readouterr().out
     snap = Snapshot(tmp_path / "h")
     assert (snap.count("models"), snap.count("datasets"), snap.count("spaces")) == (50, 5, 9)

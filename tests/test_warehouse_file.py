@@ -37,7 +37,8 @@ def test_history_snapshot_records_a_changed_repo(synth_snapshot, warehouse, tmp_
     con = duckdb.connect(str(db), read_only=True)
     repo_id, likes = con.execute(
         "select repo_id, n_likes from marts.repo_activity where repo_type = 'model' "
-        "order by n_likes desc, repo_id limit 1").fetchone()
+        "order by n_likes desc, repo_id limit 1"
+    ).fetchone()
     before = con.execute("select count(*) from history.repo_activity_history").fetchone()[0]
     con.close()
 
@@ -50,7 +51,9 @@ def test_history_snapshot_records_a_changed_repo(synth_snapshot, warehouse, tmp_
     con = duckdb.connect(str(db), read_only=True)
     versions = con.execute(
         "select n_likes, dbt_valid_to is null as is_current from history.repo_activity_history "
-        "where repo_type = 'model' and repo_id = ? order by dbt_valid_from", [repo_id]).fetchall()
+        "where repo_type = 'model' and repo_id = ? order by dbt_valid_from",
+        [repo_id],
+    ).fetchall()
     after = con.execute("select count(*) from history.repo_activity_history").fetchone()[0]
     con.close()
     assert versions == [(likes, False), (likes + 5, True)]

@@ -14,20 +14,25 @@ from hubwh.errors import HubwhError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="hubwh emulate",
-                                description="Serve a Hub snapshot through the Hub's HTTP API on 127.0.0.1.")
+    p = argparse.ArgumentParser(
+        prog="hubwh emulate", description="Serve a Hub snapshot through the Hub's HTTP API on 127.0.0.1."
+    )
     p.add_argument("--snapshot", required=True, help="snapshot folder (docs/snapshot-format.md)")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0, the default, picks a free one)")
-    p.add_argument("--rate-limit", metavar="CALLS/SECONDS",
-                   help="fixed-window rate limit, e.g. 1000/300 (off unless given)")
+    p.add_argument(
+        "--rate-limit", metavar="CALLS/SECONDS", help="fixed-window rate limit, e.g. 1000/300 (off unless given)"
+    )
     p.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every response")
-    p.add_argument("--fault-rate", type=float, default=0.0,
-                   help="share of requests answered with an injected fault (0..1)")
-    p.add_argument("--faults", default=",".join(DEFAULT_FAULTS),
-                   help=f"comma-separated fault kinds among {', '.join(FAULT_KINDS)}")
+    p.add_argument(
+        "--fault-rate", type=float, default=0.0, help="share of requests answered with an injected fault (0..1)"
+    )
+    p.add_argument(
+        "--faults", default=",".join(DEFAULT_FAULTS), help=f"comma-separated fault kinds among {', '.join(FAULT_KINDS)}"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the fault pattern")
-    p.add_argument("--page-size", type=int, default=1000,
-                   help="list page size when a request has no `limit` (at most 1000)")
+    p.add_argument(
+        "--page-size", type=int, default=1000, help="list page size when a request has no `limit` (at most 1000)"
+    )
     return p
 
 
@@ -38,9 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rate_limit = parse_rate_limit(args.rate_limit) if args.rate_limit else None
         faults = tuple(k for k in args.faults.split(",") if k)
-        emulator = Emulator(args.snapshot, port=args.port, rate_limit=rate_limit,
-                            latency_ms=args.latency_ms, fault_rate=args.fault_rate,
-                            faults=faults, seed=args.seed, page_size=args.page_size)
+        emulator = Emulator(
+            args.snapshot,
+            port=args.port,
+            rate_limit=rate_limit,
+            latency_ms=args.latency_ms,
+            fault_rate=args.fault_rate,
+            faults=faults,
+            seed=args.seed,
+            page_size=args.page_size,
+        )
     except ValueError as exc:
         raise HubwhError(str(exc)) from None
     try:

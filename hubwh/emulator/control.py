@@ -14,7 +14,10 @@ DEFAULT_FAULTS = ("5xx", "429", "truncate", "drop")
 # Endpoint kinds the counters always report (0 when unused); "other" is any
 # path that is not one of the Hub endpoints.
 KINDS = tuple(f"{what}:{t}" for what in ("list", "info") for t in ("model", "dataset", "space")) + (
-    "commits", "discussions", "other")
+    "commits",
+    "discussions",
+    "other",
+)
 
 
 class FixedWindow:
@@ -67,7 +70,7 @@ def parse_rate_limit(text: str) -> tuple[int, float]:
 def _unit(*parts) -> float:
     """A uniform number in [0, 1) from the parts (stable across runs and threads)."""
     digest = hashlib.blake2b("\0".join(map(str, parts)).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2.0 ** 64
+    return int.from_bytes(digest, "big") / 2.0**64
 
 
 class FaultInjector:
@@ -81,8 +84,7 @@ class FaultInjector:
     gets through. A URL's run of faults is all of one kind.
     """
 
-    def __init__(self, rate: float = 0.0, kinds=DEFAULT_FAULTS, seed: int = 0,
-                 retry_after: int = 1, max_run: int = 3):
+    def __init__(self, rate: float = 0.0, kinds=DEFAULT_FAULTS, seed: int = 0, retry_after: int = 1, max_run: int = 3):
         if max_run < 1:
             raise ValueError(f"max_run must be at least 1, got {max_run}")
         if not 0.0 <= float(rate) <= 1.0:
@@ -96,7 +98,7 @@ class FaultInjector:
         self.seed = seed
         self.retry_after = int(retry_after)
         self.max_run = max_run
-        self._runs: dict[str, int] = {}   # URL -> faults in a row so far (only while faulting)
+        self._runs: dict[str, int] = {}  # URL -> faults in a row so far (only while faulting)
         self._lock = threading.Lock()
 
     def decide(self, target: str) -> str | None:

@@ -18,32 +18,128 @@ DEFAULT_PAGE = 1000
 # Allowed `expand` values: the union across client versions (2.4.0 plus
 # `xetEnabled` from 0.36); anything else is a 400, as on the Hub.
 EXPAND = {
-    "model": frozenset({
-        "author", "baseModels", "cardData", "childrenModelCount", "config", "createdAt", "disabled",
-        "downloads", "downloadsAllTime", "evalResults", "gated", "gguf", "inference",
-        "inferenceProviderMapping", "lastModified", "library_name", "likes", "mask_token",
-        "model-index", "pipeline_tag", "private", "resourceGroup", "safetensors", "sha", "siblings",
-        "spaces", "tags", "transformersInfo", "trendingScore", "usedStorage", "widgetData",
-        "xetEnabled"}),
-    "dataset": frozenset({
-        "author", "cardData", "citation", "createdAt", "description", "disabled", "downloads",
-        "downloadsAllTime", "gated", "lastModified", "likes", "mainSize", "paperswithcode_id",
-        "private", "resourceGroup", "sha", "siblings", "tags", "trendingScore", "usedStorage",
-        "xetEnabled"}),
-    "space": frozenset({
-        "author", "cardData", "createdAt", "datasets", "disabled", "lastModified", "likes", "models",
-        "private", "region", "resourceGroup", "runtime", "sdk", "sha", "siblings", "subdomain", "tags",
-        "trendingScore", "usedStorage", "xetEnabled"}),
+    "model": frozenset(
+        {
+            "author",
+            "baseModels",
+            "cardData",
+            "childrenModelCount",
+            "config",
+            "createdAt",
+            "disabled",
+            "downloads",
+            "downloadsAllTime",
+            "evalResults",
+            "gated",
+            "gguf",
+            "inference",
+            "inferenceProviderMapping",
+            "lastModified",
+            "library_name",
+            "likes",
+            "mask_token",
+            "model-index",
+            "pipeline_tag",
+            "private",
+            "resourceGroup",
+            "safetensors",
+            "sha",
+            "siblings",
+            "spaces",
+            "tags",
+            "transformersInfo",
+            "trendingScore",
+            "usedStorage",
+            "widgetData",
+            "xetEnabled",
+        }
+    ),
+    "dataset": frozenset(
+        {
+            "author",
+            "cardData",
+            "citation",
+            "createdAt",
+            "description",
+            "disabled",
+            "downloads",
+            "downloadsAllTime",
+            "gated",
+            "lastModified",
+            "likes",
+            "mainSize",
+            "paperswithcode_id",
+            "private",
+            "resourceGroup",
+            "sha",
+            "siblings",
+            "tags",
+            "trendingScore",
+            "usedStorage",
+            "xetEnabled",
+        }
+    ),
+    "space": frozenset(
+        {
+            "author",
+            "cardData",
+            "createdAt",
+            "datasets",
+            "disabled",
+            "lastModified",
+            "likes",
+            "models",
+            "private",
+            "region",
+            "resourceGroup",
+            "runtime",
+            "sdk",
+            "sha",
+            "siblings",
+            "subdomain",
+            "tags",
+            "trendingScore",
+            "usedStorage",
+            "xetEnabled",
+        }
+    ),
 }
 
 # Fields of a default list item (spec §1.3). A record's key that is neither here
 # nor a known non-default field is an unknown key and is served as it is.
 DEFAULT_FIELDS = {
-    "model": ("_id", "id", "likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
-              "library_name", "createdAt", "modelId"),
-    "dataset": ("_id", "id", "author", "sha", "lastModified", "private", "gated", "disabled",
-                "downloads", "likes", "trendingScore", "tags", "description", "paperswithcode_id",
-                "citation", "key", "createdAt"),
+    "model": (
+        "_id",
+        "id",
+        "likes",
+        "trendingScore",
+        "private",
+        "downloads",
+        "tags",
+        "pipeline_tag",
+        "library_name",
+        "createdAt",
+        "modelId",
+    ),
+    "dataset": (
+        "_id",
+        "id",
+        "author",
+        "sha",
+        "lastModified",
+        "private",
+        "gated",
+        "disabled",
+        "downloads",
+        "likes",
+        "trendingScore",
+        "tags",
+        "description",
+        "paperswithcode_id",
+        "citation",
+        "key",
+        "createdAt",
+    ),
     "space": ("_id", "id", "likes", "trendingScore", "private", "sdk", "tags", "createdAt"),
 }
 # Known fields that only the info endpoint (or expand / full) returns.
@@ -85,16 +181,17 @@ def expand_values(params: list[tuple[str, str]]) -> list[str]:
 def check_expand(repo_type: str, values: list[str]) -> None:
     bad = [v for v in values if v not in EXPAND[repo_type]]
     if bad:
-        raise BadRequest(f'Invalid expand value(s) {", ".join(map(repr, bad))} for {repo_type}s; '
-                         f'allowed: {", ".join(sorted(EXPAND[repo_type]))}')
+        raise BadRequest(
+            f"Invalid expand value(s) {', '.join(map(repr, bad))} for {repo_type}s; "
+            f"allowed: {', '.join(sorted(EXPAND[repo_type]))}"
+        )
 
 
 def reduce_siblings(value):
     """Siblings as list items and info (without blobs=true) carry only `rfilename`."""
     if not isinstance(value, list):
         return value
-    return [{"rfilename": s["rfilename"]} if isinstance(s, dict) and "rfilename" in s else s
-            for s in value]
+    return [{"rfilename": s["rfilename"]} if isinstance(s, dict) and "rfilename" in s else s for s in value]
 
 
 def project(record: dict, keep, *, store: Store, repo_type: str, blobs: bool = False) -> dict:
@@ -155,8 +252,7 @@ class ListQuery:
     cursor: tuple | None = None
 
     @classmethod
-    def parse(cls, repo_type: str, params: list[tuple[str, str]], *,
-              default_limit: int = DEFAULT_PAGE) -> "ListQuery":
+    def parse(cls, repo_type: str, params: list[tuple[str, str]], *, default_limit: int = DEFAULT_PAGE) -> ListQuery:
         q = cls(repo_type, limit=default_limit)
         sort = last_param(params, "sort")
         if sort:
@@ -195,8 +291,16 @@ class ListQuery:
         return q
 
     def signature(self) -> tuple:
-        return (self.tags, self.authors, self.search, self.pipeline_tag, self.gated, self.linked,
-                self.linked_models, self.linked_datasets)
+        return (
+            self.tags,
+            self.authors,
+            self.search,
+            self.pipeline_tag,
+            self.gated,
+            self.linked,
+            self.linked_models,
+            self.linked_datasets,
+        )
 
     def keep(self):
         """Which record fields a list item of this query carries."""
@@ -297,7 +401,7 @@ def list_page(store: Store, q: ListQuery) -> tuple[list[dict], str | None]:
             else:
                 lo = mid + 1
         start = lo
-    chosen = order[start:start + q.limit]
+    chosen = order[start : start + q.limit]
     keep = q.keep()
     items = [project(table.record(i), keep, store=store, repo_type=q.repo_type) for i in chosen]
     next_cursor = None

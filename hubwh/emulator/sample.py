@@ -15,7 +15,7 @@ from pathlib import Path
 from hubwh.snapshot import SnapshotWriter
 
 CREATED_AT = "2023-10-01T00:00:00Z"
-RICH_MODEL = "alice/tiny-bert"      # 130 commits, 120 discussions
+RICH_MODEL = "alice/tiny-bert"  # 130 commits, 120 discussions
 LEGACY_MODEL = "gpt2"
 DEFAULT_PAGE_MODEL = "bob/no-pipeline"
 GATED_MODEL = "carol-org/llama-ft"
@@ -43,58 +43,144 @@ def _model(n: int, repo_id: str, **fields) -> dict:
     record = {"_id": _hex(0x6500 + n, 24), "id": repo_id}
     if "/" in repo_id:
         record["author"] = repo_id.split("/")[0]
-    record.update({"sha": _hex(0xABC000 + n, 40), "lastModified": _date(300 + n), "private": False,
-                   "disabled": False, "gated": False, "likes": 0, "downloads": 0, "trendingScore": 0,
-                   "tags": ["region:us"], "createdAt": _date(n), "modelId": repo_id})
+    record.update(
+        {
+            "sha": _hex(0xABC000 + n, 40),
+            "lastModified": _date(300 + n),
+            "private": False,
+            "disabled": False,
+            "gated": False,
+            "likes": 0,
+            "downloads": 0,
+            "trendingScore": 0,
+            "tags": ["region:us"],
+            "createdAt": _date(n),
+            "modelId": repo_id,
+        }
+    )
     record.update(fields)
     return record
 
 
 def models() -> list[dict]:
     out = [
-        _model(1, RICH_MODEL, pipeline_tag="fill-mask", library_name="transformers", likes=7,
-               downloads=120, downloadsAllTime=5000, trendingScore=3, usedStorage=4096,
-               tags=["transformers", "safetensors", "bert", "fill-mask", "en", "dataset:squad",
-                     "license:apache-2.0", "region:us"],
-               cardData={"license": "apache-2.0", "language": "en", "title": "Tiny BERT — ünïcödé ✓"},
-               siblings=[{"rfilename": ".gitattributes", "size": 1519},
-                         {"rfilename": "config.json", "size": 570},
-                         {"rfilename": "model.safetensors", "size": 4000,
-                          "lfs": {"size": 4000, "sha256": "0" * 64, "pointerSize": 130}}],
-               safetensors={"parameters": {"F32": 1000}, "total": 1000},
-               transformersInfo={"auto_model": "AutoModelForMaskedLM", "pipeline_tag": "fill-mask",
-                                 "processor": "AutoTokenizer"},
-               config={"architectures": ["BertForMaskedLM"], "model_type": "bert"}),
+        _model(
+            1,
+            RICH_MODEL,
+            pipeline_tag="fill-mask",
+            library_name="transformers",
+            likes=7,
+            downloads=120,
+            downloadsAllTime=5000,
+            trendingScore=3,
+            usedStorage=4096,
+            tags=[
+                "transformers",
+                "safetensors",
+                "bert",
+                "fill-mask",
+                "en",
+                "dataset:squad",
+                "license:apache-2.0",
+                "region:us",
+            ],
+            cardData={"license": "apache-2.0", "language": "en", "title": "Tiny BERT — ünïcödé ✓"},
+            siblings=[
+                {"rfilename": ".gitattributes", "size": 1519},
+                {"rfilename": "config.json", "size": 570},
+                {
+                    "rfilename": "model.safetensors",
+                    "size": 4000,
+                    "lfs": {"size": 4000, "sha256": "0" * 64, "pointerSize": 130},
+                },
+            ],
+            safetensors={"parameters": {"F32": 1000}, "total": 1000},
+            transformersInfo={
+                "auto_model": "AutoModelForMaskedLM",
+                "pipeline_tag": "fill-mask",
+                "processor": "AutoTokenizer",
+            },
+            config={"architectures": ["BertForMaskedLM"], "model_type": "bert"},
+        ),
         # Legacy canonical id: no namespace, no author.
-        {"_id": _hex(0x6502, 24), "id": LEGACY_MODEL, "sha": _hex(0xABC002, 40),
-         "lastModified": _date(302), "private": False, "disabled": False, "gated": False,
-         "pipeline_tag": "text-generation", "library_name": "transformers", "likes": 50,
-         "downloads": 100000, "downloadsAllTime": 9000000, "trendingScore": 3,
-         "tags": ["transformers", "gpt2", "text-generation", "en", "license:mit", "region:us"],
-         "createdAt": "2022-03-02T23:29:04.000Z", "modelId": LEGACY_MODEL},
+        {
+            "_id": _hex(0x6502, 24),
+            "id": LEGACY_MODEL,
+            "sha": _hex(0xABC002, 40),
+            "lastModified": _date(302),
+            "private": False,
+            "disabled": False,
+            "gated": False,
+            "pipeline_tag": "text-generation",
+            "library_name": "transformers",
+            "likes": 50,
+            "downloads": 100000,
+            "downloadsAllTime": 9000000,
+            "trendingScore": 3,
+            "tags": ["transformers", "gpt2", "text-generation", "en", "license:mit", "region:us"],
+            "createdAt": "2022-03-02T23:29:04.000Z",
+            "modelId": LEGACY_MODEL,
+        },
         # As a default list page gives it: no author, lastModified, sha; no pipeline_tag.
-        {"_id": _hex(0x6503, 24), "id": DEFAULT_PAGE_MODEL, "likes": 1, "trendingScore": 5,
-         "private": False, "downloads": 3, "tags": ["region:us"], "createdAt": _date(3),
-         "modelId": DEFAULT_PAGE_MODEL},
-        _model(4, GATED_MODEL, gated="manual", pipeline_tag="text-generation", library_name="peft",
-               likes=12, downloads=400, trendingScore=1,
-               tags=["peft", "llama", "text-generation", "base_model:gpt2", "license:llama2", "region:us"]),
+        {
+            "_id": _hex(0x6503, 24),
+            "id": DEFAULT_PAGE_MODEL,
+            "likes": 1,
+            "trendingScore": 5,
+            "private": False,
+            "downloads": 3,
+            "tags": ["region:us"],
+            "createdAt": _date(3),
+            "modelId": DEFAULT_PAGE_MODEL,
+        },
+        _model(
+            4,
+            GATED_MODEL,
+            gated="manual",
+            pipeline_tag="text-generation",
+            library_name="peft",
+            likes=12,
+            downloads=400,
+            trendingScore=1,
+            tags=["peft", "llama", "text-generation", "base_model:gpt2", "license:llama2", "region:us"],
+        ),
         _model(5, PRIVATE_MODEL, likes=2, trendingScore=0, tags=["transformers", "region:us"]),
         _model(6, DELETED_MODEL, likes=3, trendingScore=0, tags=["transformers", "region:us"]),
-        _model(7, "alice/quantized", pipeline_tag="text-generation", library_name="gguf", likes=0,
-               downloads=9, trendingScore=2,
-               tags=["gguf", "text-generation", "base_model:quantized:alice/tiny-bert", "region:us"]),
-        _model(8, PRIVATE_RECORD_MODEL, private=True, likes=99, trendingScore=99,
-               tags=["transformers", "region:us"]),
-        _model(9, "jorg/uebersetzer", pipeline_tag="translation", library_name="transformers",
-               likes=4, downloads=50, trendingScore=0,
-               tags=["transformers", "translation", "de", "en", "license:cc-by-nc-4.0", "region:us"],
-               cardData={"language": ["de", "en"], "widget": [{"text": "Grüß Gott, schöne Welt"}]}),
+        _model(
+            7,
+            "alice/quantized",
+            pipeline_tag="text-generation",
+            library_name="gguf",
+            likes=0,
+            downloads=9,
+            trendingScore=2,
+            tags=["gguf", "text-generation", "base_model:quantized:alice/tiny-bert", "region:us"],
+        ),
+        _model(8, PRIVATE_RECORD_MODEL, private=True, likes=99, trendingScore=99, tags=["transformers", "region:us"]),
+        _model(
+            9,
+            "jorg/uebersetzer",
+            pipeline_tag="translation",
+            library_name="transformers",
+            likes=4,
+            downloads=50,
+            trendingScore=0,
+            tags=["transformers", "translation", "de", "en", "license:cc-by-nc-4.0", "region:us"],
+            cardData={"language": ["de", "en"], "widget": [{"text": "Grüß Gott, schöne Welt"}]},
+        ),
     ]
     for n in range(10, 16):  # a few plain models, so lists run over several pages
-        out.append(_model(n, f"org{n % 3}/model-{n}", library_name="transformers",
-                          likes=n % 4, downloads=n * 10, trendingScore=n % 2,
-                          tags=["transformers", "region:us"] + (["bert"] if n % 2 else [])))
+        out.append(
+            _model(
+                n,
+                f"org{n % 3}/model-{n}",
+                library_name="transformers",
+                likes=n % 4,
+                downloads=n * 10,
+                trendingScore=n % 2,
+                tags=["transformers", "region:us"] + (["bert"] if n % 2 else []),
+            )
+        )
     # One without trendingScore at all: sorts after every scored repo.
     out.append(_model(16, "org1/unscored", likes=6))
     del out[-1]["trendingScore"]
@@ -106,22 +192,52 @@ def datasets() -> list[dict]:
         record = {"_id": _hex(0x6600 + n, 24), "id": repo_id}
         if "/" in repo_id:
             record["author"] = repo_id.split("/")[0]
-        record.update({"sha": _hex(0xDEF000 + n, 40), "lastModified": _date(400 + n), "private": False,
-                       "gated": False, "disabled": False, "downloads": n * 7, "likes": n,
-                       "trendingScore": n % 3, "tags": ["region:us"],
-                       "description": f"Dataset {n} — déjà vu.", "createdAt": _date(50 + n), "key": ""})
+        record.update(
+            {
+                "sha": _hex(0xDEF000 + n, 40),
+                "lastModified": _date(400 + n),
+                "private": False,
+                "gated": False,
+                "disabled": False,
+                "downloads": n * 7,
+                "likes": n,
+                "trendingScore": n % 3,
+                "tags": ["region:us"],
+                "description": f"Dataset {n} — déjà vu.",
+                "createdAt": _date(50 + n),
+                "key": "",
+            }
+        )
         record.update(fields)
         return record
 
     return [
-        {"_id": _hex(0x6601, 24), "id": "squad", "sha": _hex(0xDEF001, 40), "lastModified": _date(401),
-         "private": False, "gated": False, "disabled": False, "downloads": 250000, "likes": 320,
-         "trendingScore": 3, "tags": ["task_categories:question-answering", "language:en", "region:us"],
-         "description": "\n\t\n\t\t\n\t\tSQuAD … See the full description on the dataset page.",
-         "paperswithcode_id": "squad", "citation": "@inproceedings{rajpurkar2016}",
-         "createdAt": "2022-03-02T23:29:22.000Z", "key": ""},
-        ds(2, "alice/corpus", tags=["language:en", "size_categories:1K<n<10K", "region:us"],
-           cardData={"license": "mit"}, siblings=[{"rfilename": "data.parquet"}], downloadsAllTime=77),
+        {
+            "_id": _hex(0x6601, 24),
+            "id": "squad",
+            "sha": _hex(0xDEF001, 40),
+            "lastModified": _date(401),
+            "private": False,
+            "gated": False,
+            "disabled": False,
+            "downloads": 250000,
+            "likes": 320,
+            "trendingScore": 3,
+            "tags": ["task_categories:question-answering", "language:en", "region:us"],
+            "description": "\n\t\n\t\t\n\t\tSQuAD … See the full description on the dataset page.",
+            "paperswithcode_id": "squad",
+            "citation": "@inproceedings{rajpurkar2016}",
+            "createdAt": "2022-03-02T23:29:22.000Z",
+            "key": "",
+        },
+        ds(
+            2,
+            "alice/corpus",
+            tags=["language:en", "size_categories:1K<n<10K", "region:us"],
+            cardData={"license": "mit"},
+            siblings=[{"rfilename": "data.parquet"}],
+            downloadsAllTime=77,
+        ),
         ds(3, "bob/uni-notes", tags=["language:de", "region:us"]),
         ds(4, "carol-org/eval", gated="auto", tags=["benchmark:official", "region:us"]),
         ds(5, "org0/data-5"),
@@ -131,11 +247,21 @@ def datasets() -> list[dict]:
 
 def spaces() -> list[dict]:
     def sp(n, repo_id, **fields):
-        record = {"_id": _hex(0x6700 + n, 24), "id": repo_id, "author": repo_id.split("/")[0],
-                  "sha": _hex(0x5A0000 + n, 40), "lastModified": _date(500 + n), "private": False,
-                  "likes": n, "trendingScore": n % 2, "sdk": "gradio", "tags": ["gradio", "region:us"],
-                  "createdAt": _date(100 + n), "subdomain": repo_id.replace("/", "-").lower(),
-                  "runtime": {"stage": "RUNNING", "hardware": {"current": "cpu-basic", "requested": "cpu-basic"}}}
+        record = {
+            "_id": _hex(0x6700 + n, 24),
+            "id": repo_id,
+            "author": repo_id.split("/")[0],
+            "sha": _hex(0x5A0000 + n, 40),
+            "lastModified": _date(500 + n),
+            "private": False,
+            "likes": n,
+            "trendingScore": n % 2,
+            "sdk": "gradio",
+            "tags": ["gradio", "region:us"],
+            "createdAt": _date(100 + n),
+            "subdomain": repo_id.replace("/", "-").lower(),
+            "runtime": {"stage": "RUNNING", "hardware": {"current": "cpu-basic", "requested": "cpu-basic"}},
+        }
         record.update(fields)
         return record
 
@@ -155,16 +281,31 @@ def rich_commits() -> list[dict]:
     out = []
     for k in range(N_RICH_COMMITS - 1, 0, -1):
         if k % 10 == 0:
-            authors = []                              # by a deleted user
+            authors = []  # by a deleted user
         elif k % 4 == 0:
             authors = [{"user": USERS[k % 5]}, {"user": USERS[(k + 1) % 5]}]
         else:
             authors = [{"user": USERS[k % 5], "avatar": f"https://cdn.example/{k}.png"}]
-        out.append({"id": _hex(0xC0FFEE000 + k, 40), "title": f"Update #{k} — café ✓",
-                    "message": f"Change {k}\n\nCo-authored-by: someone <x@users.noreply.huggingface.co>\n"
-                               if k % 4 == 0 else "", "authors": authors, "date": _date(1, k * 60)})
-    out.append({"id": _hex(0xC0FFEE000, 40), "title": "initial commit", "message": "",
-                "authors": [{"user": "system"}], "date": _date(1)})
+        out.append(
+            {
+                "id": _hex(0xC0FFEE000 + k, 40),
+                "title": f"Update #{k} — café ✓",
+                "message": f"Change {k}\n\nCo-authored-by: someone <x@users.noreply.huggingface.co>\n"
+                if k % 4 == 0
+                else "",
+                "authors": authors,
+                "date": _date(1, k * 60),
+            }
+        )
+    out.append(
+        {
+            "id": _hex(0xC0FFEE000, 40),
+            "title": "initial commit",
+            "message": "",
+            "authors": [{"user": "system"}],
+            "date": _date(1),
+        }
+    )
     return out
 
 
@@ -177,14 +318,30 @@ def rich_discussions(repo_type: str = "model", repo_id: str = RICH_MODEL) -> lis
         item = {"num": num}
         if num % 7:
             name = USERS[num % 5]
-            item["author"] = {"_id": _hex(0x7700 + num % 5, 24), "avatarUrl": "/avatars/x.svg",
-                              "fullname": name.title() + (" Müller" if name == "jorg" else ""),
-                              "name": name, "isHf": False, "isHfAdmin": False, "isMod": False,
-                              "type": "user", "isPro": False}
-        item.update({"repo": {"name": repo_id, "type": repo_type}, "title": f"Question {num} — ¿qué?",
-                     "createdAt": _date(2, num * 3600), "topReactions": [], "status": status,
-                     "isPullRequest": is_pr, "numComments": num % 5, "numReactionUsers": 0,
-                     "pinned": num == N_RICH_DISCUSSIONS})
+            item["author"] = {
+                "_id": _hex(0x7700 + num % 5, 24),
+                "avatarUrl": "/avatars/x.svg",
+                "fullname": name.title() + (" Müller" if name == "jorg" else ""),
+                "name": name,
+                "isHf": False,
+                "isHfAdmin": False,
+                "isMod": False,
+                "type": "user",
+                "isPro": False,
+            }
+        item.update(
+            {
+                "repo": {"name": repo_id, "type": repo_type},
+                "title": f"Question {num} — ¿qué?",
+                "createdAt": _date(2, num * 3600),
+                "topReactions": [],
+                "status": status,
+                "isPullRequest": is_pr,
+                "numComments": num % 5,
+                "numReactionUsers": 0,
+                "pinned": num == N_RICH_DISCUSSIONS,
+            }
+        )
         out.append(item)
     return out
 
@@ -192,13 +349,29 @@ def rich_discussions(repo_type: str = "model", repo_id: str = RICH_MODEL) -> lis
 def commits_by_repo() -> dict[tuple[str, str], list[dict]]:
     """Every commit list of the sample, newest first."""
     out = {("model", RICH_MODEL): rich_commits()}
-    for repo_type, repo_id in (("model", LEGACY_MODEL), ("model", GATED_MODEL), ("dataset", "squad"),
-                               ("space", "alice/demo"), ("model", "jorg/uebersetzer")):
+    for repo_type, repo_id in (
+        ("model", LEGACY_MODEL),
+        ("model", GATED_MODEL),
+        ("dataset", "squad"),
+        ("space", "alice/demo"),
+        ("model", "jorg/uebersetzer"),
+    ):
         out[(repo_type, repo_id)] = [
-            {"id": _hex(hash_(repo_id) + 2, 40), "title": "Update README.md", "message": "",
-             "authors": [{"user": "alice"}, {"user": "Zoë"}], "date": _date(200)},
-            {"id": _hex(hash_(repo_id) + 1, 40), "title": "initial commit", "message": "",
-             "authors": [{"user": "system"}], "date": _date(100)}]
+            {
+                "id": _hex(hash_(repo_id) + 2, 40),
+                "title": "Update README.md",
+                "message": "",
+                "authors": [{"user": "alice"}, {"user": "Zoë"}],
+                "date": _date(200),
+            },
+            {
+                "id": _hex(hash_(repo_id) + 1, 40),
+                "title": "initial commit",
+                "message": "",
+                "authors": [{"user": "system"}],
+                "date": _date(100),
+            },
+        ]
     return out
 
 
@@ -217,8 +390,9 @@ def records() -> dict[str, list[dict]]:
 def write_sample_hub(path: str | Path) -> Path:
     """Write the sample snapshot to `path`; returns the path."""
     path = Path(path)
-    with SnapshotWriter(path, source="synthetic", seed=0, created_at=CREATED_AT,
-                        params={"sample": "hubwh.emulator.sample"}) as w:
+    with SnapshotWriter(
+        path, source="synthetic", seed=0, created_at=CREATED_AT, params={"sample": "hubwh.emulator.sample"}
+    ) as w:
         for repo_type, items in records().items():
             for record in items:
                 w.add_repo(repo_type, record)

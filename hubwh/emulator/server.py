@@ -38,8 +38,11 @@ class Answer:
 def error(status: int, code: str, message: str, headers=None) -> Answer:
     # Headers must be latin-1: keep X-Error-Message ASCII, the body has it all.
     ascii_message = message.encode("ascii", "backslashreplace").decode("ascii")
-    return Answer(status, dumps({"error": message}),
-                  [("X-Error-Code", code), ("X-Error-Message", ascii_message)] + list(headers or []))
+    return Answer(
+        status,
+        dumps({"error": message}),
+        [("X-Error-Code", code), ("X-Error-Message", ascii_message)] + list(headers or []),
+    )
 
 
 def repo_not_found() -> Answer:
@@ -47,10 +50,13 @@ def repo_not_found() -> Answer:
 
 
 def gated(repo_type: str, repo_id: str) -> Answer:
-    return error(403, "GatedRepo",
-                 f"Access to {repo_type} {repo_id} is restricted and you are not in the authorized "
-                 f"list. Visit https://huggingface.co/{'' if repo_type == 'model' else repo_type + 's/'}"
-                 f"{repo_id} to ask for access.")
+    return error(
+        403,
+        "GatedRepo",
+        f"Access to {repo_type} {repo_id} is restricted and you are not in the authorized "
+        f"list. Visit https://huggingface.co/{'' if repo_type == 'model' else repo_type + 's/'}"
+        f"{repo_id} to ask for access.",
+    )
 
 
 class HubApp:
@@ -141,10 +147,15 @@ class HubApp:
             raise BadRequest(f"Invalid expand value(s) {bad} for commits; allowed: 'formatted'")
         commits = self.store.commit_list(repo_type, repo_id)
         start = page * limit
-        items = commits[start:start + limit]
+        items = commits[start : start + limit]
         if expand:
-            items = [dict(c, formatted={"title": html.escape(c.get("title", "")),
-                                        "message": html.escape(c.get("message", ""))}) for c in items]
+            items = [
+                dict(
+                    c,
+                    formatted={"title": html.escape(c.get("title", "")), "message": html.escape(c.get("message", ""))},
+                )
+                for c in items
+            ]
         headers = [("X-Total-Count", str(len(commits)))]
         if start + limit < len(commits):
             kept = [(k, v) for k, v in params if k != "p"] + [("p", str(page + 1))]
@@ -174,9 +185,12 @@ class HubApp:
                 continue
             items.append(d)
         start = page * DISCUSSIONS_PAGE
-        body = {"discussions": items[start:start + DISCUSSIONS_PAGE], "count": len(items),
-                "start": start,
-                "numClosedDiscussions": sum(_open_or_closed(d) == "closed" for d in items)}
+        body = {
+            "discussions": items[start : start + DISCUSSIONS_PAGE],
+            "count": len(items),
+            "start": start,
+            "numClosedDiscussions": sum(_open_or_closed(d) == "closed" for d in items),
+        }
         return Answer(200, dumps(body))
 
 
@@ -202,7 +216,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, address, handler, emulator: "Emulator"):
+    def __init__(self, address, handler, emulator: Emulator):
         self.emulator = emulator
         self.open_sockets: set[socket.socket] = set()
         self.sockets_lock = threading.Lock()
@@ -238,7 +252,7 @@ class _Server(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"       # keep-alive: the client pools connections
+    protocol_version = "HTTP/1.1"  # keep-alive: the client pools connections
     server_version = "hubwh-emulator"
     sys_version = ""
     disable_nagle_algorithm = True
@@ -252,8 +266,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.server.emulator._serve(self, head=True)
 
-    def send_answer(self, answer: Answer, *, head: bool = False, body: bytes | None = None,
-                    content_length: int | None = None) -> None:
+    def send_answer(
+        self, answer: Answer, *, head: bool = False, body: bytes | None = None, content_length: int | None = None
+    ) -> None:
         self.send_response(answer.status)
         self.send_header("Content-Type", _JSON)
         for name, value in answer.headers:
@@ -272,11 +287,22 @@ class Emulator:
     ...     HfApi(endpoint=emu.url, token=False).list_models(limit=10)
     """
 
-    def __init__(self, snapshot_dir: str | Path, *, port: int = 0, rate_limit=None,
-                 latency_ms: float = 0, fault_rate: float = 0.0, faults=DEFAULT_FAULTS, seed: int = 0,
-                 fault_retry_after: int = 1, fault_max_run: int = 3,
-                 page_size: int = listing.DEFAULT_PAGE, log_size: int = 1_000_000):
-        if not 1 <= int(page_size):
+    def __init__(
+        self,
+        snapshot_dir: str | Path,
+        *,
+        port: int = 0,
+        rate_limit=None,
+        latency_ms: float = 0,
+        fault_rate: float = 0.0,
+        faults=DEFAULT_FAULTS,
+        seed: int = 0,
+        fault_retry_after: int = 1,
+        fault_max_run: int = 3,
+        page_size: int = listing.DEFAULT_PAGE,
+        log_size: int = 1_000_000,
+    ):
+        if not int(page_size) >= 1:
             raise ValueError(f"page_size must be at least 1, got {page_size}")
         self.store = Store(snapshot_dir)
         self.app = HubApp(self.store, page_size=min(int(page_size), listing.MAX_PAGE))
@@ -287,8 +313,7 @@ class Emulator:
         self._fault_max_run = fault_max_run
         self._limiter: FixedWindow | None = None
         self.set_rate_limit(rate_limit)
-        self._faults = FaultInjector(fault_rate, faults, seed, retry_after=fault_retry_after,
-                                     max_run=fault_max_run)
+        self._faults = FaultInjector(fault_rate, faults, seed, retry_after=fault_retry_after, max_run=fault_max_run)
         self._counters = Counters(log_size)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -302,8 +327,12 @@ class Emulator:
         self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.app.base_url = self.url
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.2},
-                                        name=f"hub-emulator-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.2},
+            name=f"hub-emulator-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         return self.url
 
@@ -317,7 +346,7 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "Emulator":
+    def __enter__(self) -> Emulator:
         self.start()
         return self
 
@@ -348,16 +377,20 @@ class Emulator:
 
     def set_faults(self, fault_rate: float | None = None, faults=None, *, seed: int | None = None) -> None:
         current = self._faults
-        self._faults = FaultInjector(current.rate if fault_rate is None else fault_rate,
-                                     current.kinds if faults is None else faults,
-                                     current.seed if seed is None else seed,
-                                     retry_after=self._fault_retry_after, max_run=self._fault_max_run)
+        self._faults = FaultInjector(
+            current.rate if fault_rate is None else fault_rate,
+            current.kinds if faults is None else faults,
+            current.seed if seed is None else seed,
+            retry_after=self._fault_retry_after,
+            max_run=self._fault_max_run,
+        )
 
     def set_latency(self, latency_ms: float) -> None:
         self.latency_ms = float(latency_ms)
 
-    def mutate_repo(self, repo_type: str, repo_id: str, *, fields: dict | None = None,
-                    new_commit: dict | None = None) -> dict:
+    def mutate_repo(
+        self, repo_type: str, repo_id: str, *, fields: dict | None = None, new_commit: dict | None = None
+    ) -> dict:
         """Simulate a change on the Hub: update list fields and/or prepend a
         commit (which also sets the record's sha and lastModified)."""
         return self.store.mutate_repo(repo_type, repo_id, fields=fields, new_commit=new_commit)
@@ -376,14 +409,19 @@ class Emulator:
         rate_headers: list[tuple[str, str]] = []
         if limiter is not None:
             admitted, remaining, reset = limiter.take()
-            rate_headers = [("RateLimit", f'"api";r={remaining};t={reset}'),
-                            ("RateLimit-Policy", limiter.policy_header())]
+            rate_headers = [
+                ("RateLimit", f'"api";r={remaining};t={reset}'),
+                ("RateLimit-Policy", limiter.policy_header()),
+            ]
             if not admitted:
-                answer = error(429, "RateLimited",
-                               f"You have exceeded our rate limit of {limiter.quota} requests per "
-                               f"{limiter.policy_header().rsplit('w=', 1)[1]} seconds. Retry after "
-                               f"{reset} seconds.",
-                               rate_headers + [("Retry-After", str(reset))])
+                answer = error(
+                    429,
+                    "RateLimited",
+                    f"You have exceeded our rate limit of {limiter.quota} requests per "
+                    f"{limiter.policy_header().rsplit('w=', 1)[1]} seconds. Retry after "
+                    f"{reset} seconds.",
+                    rate_headers + [("Retry-After", str(reset))],
+                )
                 self._counters.record(kind, 429)
                 handler.send_answer(answer, head=head)
                 return
@@ -400,8 +438,9 @@ class Emulator:
             # Content-Length promises the whole body; half is sent, then the connection closes.
             handler.close_connection = True
             self._counters.record(kind, answer.status, fault=True)
-            handler.send_answer(answer, head=head, body=answer.body[: len(answer.body) // 2],
-                                content_length=len(answer.body))
+            handler.send_answer(
+                answer, head=head, body=answer.body[: len(answer.body) // 2], content_length=len(answer.body)
+            )
             return
         if fault == "cutjson":
             # A well-framed response whose JSON is cut short: only the parser notices.
@@ -414,7 +453,7 @@ class Emulator:
 
     def _inject(self, handler: _Handler, kind: str, fault: str, target: str, rate_headers, head) -> None:
         if fault == "drop":
-            handler.close_connection = True   # no response at all
+            handler.close_connection = True  # no response at all
             self._counters.record(kind, 0, fault=True)
             return
         if fault == "429":
@@ -422,12 +461,19 @@ class Emulator:
             # Announce a policy only when a rate limit is really configured: a made-up quota
             # would make a compliant client throttle itself to it.
             policy = [h for h in rate_headers if h[0] == "RateLimit-Policy"]
-            answer = error(429, "RateLimited", f"Too many requests: retry after {t} seconds.",
-                           [("RateLimit", f'"api";r=0;t={t}'), ("Retry-After", str(t))] + policy)
+            answer = error(
+                429,
+                "RateLimited",
+                f"Too many requests: retry after {t} seconds.",
+                [("RateLimit", f'"api";r=0;t={t}'), ("Retry-After", str(t))] + policy,
+            )
         else:
             status = self._faults.status_5xx(target)
-            answer = error(status, {500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable"}[status],
-                           {500: "Internal Error", 502: "Bad Gateway", 503: "Service Unavailable"}[status],
-                           rate_headers)
+            answer = error(
+                status,
+                {500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable"}[status],
+                {500: "Internal Error", 502: "Bad Gateway", 503: "Service Unavailable"}[status],
+                rate_headers,
+            )
         self._counters.record(kind, answer.status, fault=True)
         handler.send_answer(answer, head=head)

@@ -32,7 +32,9 @@ from hubwh.snapshot.format import COMMITS_FILE, DISCUSSIONS_FILE, REPO_FILES, RE
 NUMERIC_SORTS = ("likes", "downloads", "downloadsAllTime", "trendingScore")
 DATE_SORTS = ("createdAt", "lastModified")
 SORT_ALIASES = {
-    "created_at": "createdAt", "last_modified": "lastModified", "trending_score": "trendingScore",
+    "created_at": "createdAt",
+    "last_modified": "lastModified",
+    "trending_score": "trendingScore",
     "downloads_all_time": "downloadsAllTime",
     # huggingface.js sorts by 30-day likes; the snapshot only holds total likes.
     "likes30d": "likes",
@@ -75,18 +77,18 @@ class RepoTable:
 
     def __init__(self, repo_type: str):
         self.repo_type = repo_type
-        self.raw: list[bytes] = []              # record JSON, one per line index
+        self.raw: list[bytes] = []  # record JSON, one per line index
         self.ids: list[str] = []
-        self.index: dict[str, int] = {}         # repo id -> line index
-        self.ids_lower: list[str] = []          # for `search`
-        self.private = bytearray()              # 1 when the record says private: true
+        self.index: dict[str, int] = {}  # repo id -> line index
+        self.ids_lower: list[str] = []  # for `search`
+        self.private = bytearray()  # 1 when the record says private: true
         self.numeric = {key: array("d") for key in NUMERIC_SORTS}
         self.dates: dict[str, list[str]] = {key: [] for key in DATE_SORTS}
         self.by_tag: dict[str, list[int]] = {}  # tag -> ascending line indexes
         self.by_author: dict[str, list[int]] = {}
         self.pipeline_tag: list[str | None] = []
-        self.gated: bytearray = bytearray()     # 1 when gated is "auto"/"manual"
-        self.version = 0                        # bumped on every mutation
+        self.gated: bytearray = bytearray()  # 1 when gated is "auto"/"manual"
+        self.version = 0  # bumped on every mutation
         self._orders: dict[str, tuple[int, list[int]]] = {}
         self._filtered: OrderedDict = OrderedDict()
         self.lock = threading.RLock()
@@ -232,7 +234,7 @@ def _iter_per_repo(path: Path, list_key: str):
             if pos > 0 and line.endswith(b"]}"):
                 try:
                     head = json.loads(line[:pos] + b"}")
-                    array_bytes = line[pos + len(key):-1]
+                    array_bytes = line[pos + len(key) : -1]
                     if array_bytes.startswith(b"["):
                         yield head["repo_type"], head["repo_id"], array_bytes
                         continue
@@ -274,14 +276,15 @@ class Store:
         # (repo_type, repo_id) -> raw JSON array bytes
         self.commits: dict[tuple[str, str], bytes] = {}
         self.discussions: dict[tuple[str, str], bytes] = {}
-        for name, key, target in ((COMMITS_FILE, "commits", self.commits),
-                                  (DISCUSSIONS_FILE, "discussions", self.discussions)):
+        for name, key, target in (
+            (COMMITS_FILE, "commits", self.commits),
+            (DISCUSSIONS_FILE, "discussions", self.discussions),
+        ):
             path = snap.path / name
             if path.is_file():
                 for repo_type, repo_id, raw in _iter_per_repo(path, key):
                     target[(repo_type, repo_id)] = pack_array(raw)
-        self.outcomes: dict[tuple[str, str], str] = {
-            (t, i): o for t, i, o in snap.iter_outcomes()}
+        self.outcomes: dict[tuple[str, str], str] = {(t, i): o for t, i, o in snap.iter_outcomes()}
         self._build_links()
 
     def _build_links(self) -> None:
@@ -320,8 +323,9 @@ class Store:
         packed = self.discussions.get((repo_type, repo_id))
         return unpack_array(packed) if packed is not None else []
 
-    def mutate_repo(self, repo_type: str, repo_id: str, *, fields: dict | None = None,
-                    new_commit: dict | None = None) -> dict:
+    def mutate_repo(
+        self, repo_type: str, repo_id: str, *, fields: dict | None = None, new_commit: dict | None = None
+    ) -> dict:
         """Simulate a change on the Hub; returns the updated record."""
         if repo_type not in self.tables:
             raise HubwhError(f"unknown repo type {repo_type!r} (expected one of {REPO_TYPES})")

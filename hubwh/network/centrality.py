@@ -30,9 +30,7 @@ def developer_centrality(graph: nx.DiGraph) -> pd.DataFrame:
     nodes = sorted(graph.nodes)
     core = nx.core_number(graph) if graph.number_of_nodes() else {}
     active = non_isolate_graph(graph)
-    pagerank = (
-        nx.pagerank(active, alpha=PAGERANK_DAMPING, weight="weight") if active.number_of_nodes() else {}
-    )
+    pagerank = nx.pagerank(active, alpha=PAGERANK_DAMPING, weight="weight") if active.number_of_nodes() else {}
     in_deg = dict(graph.in_degree())
     out_deg = dict(graph.out_degree())
     frame = pd.DataFrame(

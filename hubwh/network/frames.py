@@ -15,9 +15,20 @@ from hubwh.network.kcore import KCORE_COLUMNS, kcore_table
 NETWORKS = ("all", "nlp", "cv", "mm")
 
 SUMMARY_COLUMNS = [
-    "network", "developers", "isolates", "isolate_share", "non_isolates", "edges",
-    "degree_mean", "degree_sd", "degree_median", "degree_max",
-    "pagerank_mean", "pagerank_sd", "pagerank_median", "pagerank_max",
+    "network",
+    "developers",
+    "isolates",
+    "isolate_share",
+    "non_isolates",
+    "edges",
+    "degree_mean",
+    "degree_sd",
+    "degree_median",
+    "degree_max",
+    "pagerank_mean",
+    "pagerank_sd",
+    "pagerank_median",
+    "pagerank_max",
 ]
 
 
@@ -42,8 +53,9 @@ def centrality_frame(edges: pd.DataFrame, networks: Iterable[str] | None = None)
     return frame
 
 
-def summary_frame(edges: pd.DataFrame, networks: Iterable[str] | None = None,
-                  centrality: pd.DataFrame | None = None) -> pd.DataFrame:
+def summary_frame(
+    edges: pd.DataFrame, networks: Iterable[str] | None = None, centrality: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """`collab_summary`: one row per network (a network with no edges gets a row of
     zeros and NaNs). `centrality` (a `centrality_frame` result, e.g. the
     developer_centrality table) saves recomputing PageRank when given."""
@@ -61,12 +73,16 @@ def summary_frame(edges: pd.DataFrame, networks: Iterable[str] | None = None,
     return frame
 
 
-def kcore_frame(edges: pd.DataFrame, networks: Iterable[str] | None = None,
-                community_method: str = "networkx") -> pd.DataFrame:
+def kcore_frame(
+    edges: pd.DataFrame, networks: Iterable[str] | None = None, community_method: str = "networkx"
+) -> pd.DataFrame:
     """`collab_kcore`: the k-core table of every network (community_method: see
     hubwh.network.kcore._communities)."""
-    rows = [{"network": name} | row for name, graph in _graphs(edges, networks)
-            for row in kcore_table(graph, community_method=community_method)]
+    rows = [
+        {"network": name} | row
+        for name, graph in _graphs(edges, networks)
+        for row in kcore_table(graph, community_method=community_method)
+    ]
     frame = pd.DataFrame(rows, columns=["network"] + KCORE_COLUMNS)
     for col in ("k", "nodes", "edges"):
         frame[col] = frame[col].astype("int64")

@@ -38,8 +38,18 @@ KCORE_LEVELS = (1, 5, 10)
 RICH_CLUB_TOP_SHARE = 0.10
 
 KCORE_COLUMNS = [
-    "k", "is_max_k", "nodes", "edges", "modularity", "communities", "density", "reciprocity",
-    "rich_club", "assortativity", "avg_degree", "avg_clustering",
+    "k",
+    "is_max_k",
+    "nodes",
+    "edges",
+    "modularity",
+    "communities",
+    "density",
+    "reciprocity",
+    "rich_club",
+    "assortativity",
+    "avg_degree",
+    "avg_clustering",
 ]
 
 
@@ -139,8 +149,9 @@ def kcore_row(core: nx.DiGraph, k: int, is_max_k: bool, community_method: str = 
     return row
 
 
-def kcore_table(graph: nx.DiGraph, levels: list[tuple[int, bool]] | None = None,
-                community_method: str = "networkx") -> list[dict]:
+def kcore_table(
+    graph: nx.DiGraph, levels: list[tuple[int, bool]] | None = None, community_method: str = "networkx"
+) -> list[dict]:
     """The k-core table of a graph built by `build_graph` (no self-loops)."""
     core_numbers = nx.core_number(graph) if graph.number_of_nodes() else {}
     max_k = max(core_numbers.values(), default=0)

@@ -12,13 +12,32 @@ from plotly.subplots import make_subplots
 from hubwh.report import charts
 from hubwh.report.data import ACTIVITIES, REPO_TYPES, Warehouse, activity_key, activity_order
 from hubwh.report.layout import (
-    card, cards, esc, fmt_fixed, fmt_num, fmt_p, fmt_share, kpi, label, not_computed, section, table,
+    card,
+    cards,
+    esc,
+    fmt_fixed,
+    fmt_num,
+    fmt_p,
+    fmt_share,
+    kpi,
+    label,
+    not_computed,
+    section,
+    table,
 )
 
 TITLE = "Activity (RQ1)"
 LICENSE_CLASSES = ("permissive", "restrictive", "none")
-SUMMARY_STATS = (("count", "count"), ("mean", "mean"), ("std", "std"), ("min", "min"),
-                 ("p25", "25%"), ("p50", "50%"), ("p75", "75%"), ("max", "max"))
+SUMMARY_STATS = (
+    ("count", "count"),
+    ("mean", "mean"),
+    ("std", "std"),
+    ("min", "min"),
+    ("p25", "25%"),
+    ("p50", "50%"),
+    ("p75", "75%"),
+    ("max", "max"),
+)
 
 
 def build(wh: Warehouse) -> str:
@@ -42,16 +61,20 @@ def _activities_in(wh: Warehouse) -> list[str]:
 
 def figure1(wh: Warehouse) -> str:
     title = "Figure 1: distributions of development activity"
-    lead = ("Complementary cumulative distribution P(X ≥ x) of each activity per repo type, on log-log "
-            "axes (the paper's right-skewed distributions). Zeros cannot sit on a log axis: the share of "
-            "repos with 0 is in Tables 2–4; the curve starts at x = 1 at the share of repos with X ≥ 1.")
+    lead = (
+        "Complementary cumulative distribution P(X ≥ x) of each activity per repo type, on log-log "
+        "axes (the paper's right-skewed distributions). Zeros cannot sit on a log axis: the share of "
+        "repos with 0 is in Tables 2–4; the curve starts at x = 1 at the share of repos with X ≥ 1."
+    )
     if not wh.has("repo_activity", columns=("repo_type",)):
         return section("figure-1", title, lead, not_computed("marts.repo_activity"))
     acts = _activities_in(wh)
     series = []
     for act in acts:
-        counts = wh.df(f'select repo_type, "{act}" as v, count(*) as n from marts.repo_activity '
-                       f'where "{act}" is not null group by all')
+        counts = wh.df(
+            f'select repo_type, "{act}" as v, count(*) as n from marts.repo_activity '
+            f'where "{act}" is not null group by all'
+        )
         for rt in REPO_TYPES:
             sub = counts[counts.repo_type == rt]
             x, p = charts.ccdf_points(sub.v.to_numpy(), sub.n.to_numpy())
@@ -64,11 +87,21 @@ def figure1(wh: Warehouse) -> str:
     seen = set()
     for act, rt, x, p in series:
         i = shown.index(act)
-        fig.add_trace(go.Scatter(x=x, y=p, mode="lines+markers", name=rt, legendgroup=rt,
-                                 showlegend=rt not in seen, marker=dict(size=4, color=charts.COLORS[rt]),
-                                 line=dict(width=1.5, color=charts.COLORS[rt]),
-                                 hovertemplate=f"{rt} · {label(act)}: P(X ≥ %{{x:,}}) = %{{y:.3g}}<extra></extra>"),
-                      row=i // 4 + 1, col=i % 4 + 1)
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=p,
+                mode="lines+markers",
+                name=rt,
+                legendgroup=rt,
+                showlegend=rt not in seen,
+                marker=dict(size=4, color=charts.COLORS[rt]),
+                line=dict(width=1.5, color=charts.COLORS[rt]),
+                hovertemplate=f"{rt} · {label(act)}: P(X ≥ %{{x:,}}) = %{{y:.3g}}<extra></extra>",
+            ),
+            row=i // 4 + 1,
+            col=i % 4 + 1,
+        )
         seen.add(rt)
     charts.log_axes(fig)
     for i, act in enumerate(shown):
@@ -83,8 +116,10 @@ def figure1(wh: Warehouse) -> str:
 
 def summary_tables(wh: Warehouse) -> str:
     title = "Tables 2–4: summary statistics of development activity"
-    lead = ("Per repo type, over repos whose activity was fetched (NULLs excluded): sample standard deviation, "
-            "quartiles with linear interpolation. <b>zero share</b> = share of repos with 0.")
+    lead = (
+        "Per repo type, over repos whose activity was fetched (NULLs excluded): sample standard deviation, "
+        "quartiles with linear interpolation. <b>zero share</b> = share of repos with 0."
+    )
     df = wh.mart("activity_summary", columns=("repo_type", "activity"))
     if df is None:
         return section("tables-2-4", title, lead, not_computed("marts.activity_summary"))
@@ -103,16 +138,23 @@ def summary_tables(wh: Warehouse) -> str:
                 fmt = fmt_fixed if col in ("mean", "std") else fmt_num
                 body.append([name] + [esc(fmt(v)) for v in sub[col]])
         if "zero_share" in sub.columns:
-            body.append(["zero share"] + [
-                kpi(f"zero_share.{rt}.{activity_key(a)}", fmt_share(v)) for a, v in zip(sub.activity, sub.zero_share)])
+            body.append(
+                ["zero share"]
+                + [
+                    kpi(f"zero_share.{rt}.{activity_key(a)}", fmt_share(v))
+                    for a, v in zip(sub.activity, sub.zero_share)
+                ]
+            )
         out.append(table(headers, body, caption=f"Table {n}: {rt} repositories", raw=True))
     return section("tables-2-4", title, lead, "".join(out))
 
 
 def pareto(wh: Warehouse) -> str:
     title = "Pareto shares and Gini coefficients"
-    lead = ("Smallest share of repos (sorted by the activity, descending) that accounts for the given share of "
-            "all activity, as a share of all repos of the type; Gini of the same distribution.")
+    lead = (
+        "Smallest share of repos (sorted by the activity, descending) that accounts for the given share of "
+        "all activity, as a share of all repos of the type; Gini of the same distribution."
+    )
     df = wh.mart("activity_pareto", columns=("repo_type", "activity", "threshold", "repo_share"))
     if df is None:
         return section("pareto", title, lead, not_computed("marts.activity_pareto"))
@@ -128,8 +170,11 @@ def pareto(wh: Warehouse) -> str:
             row = [rt, label(act)]
             for t in thresholds:
                 hit = a[np.isclose(a.threshold, t)]
-                row.append(kpi(f"pareto.{rt}.{activity_key(act)}.{t:g}", fmt_share(hit.repo_share.iloc[0]))
-                           if len(hit) else "n/a")
+                row.append(
+                    kpi(f"pareto.{rt}.{activity_key(act)}.{t:g}", fmt_share(hit.repo_share.iloc[0]))
+                    if len(hit)
+                    else "n/a"
+                )
             if "gini" in a.columns:
                 row.append(esc(fmt_num(a.gini.dropna().iloc[0], 3) if a.gini.notna().any() else "n/a"))
             rows.append(row)
@@ -139,8 +184,10 @@ def pareto(wh: Warehouse) -> str:
 
 def lorenz(wh: Warehouse) -> str:
     title = "Lorenz curves"
-    lead = ("Cumulative share of activity held by the least active share of repos; the further below the "
-            "diagonal, the more concentrated.")
+    lead = (
+        "Cumulative share of activity held by the least active share of repos; the further below the "
+        "diagonal, the more concentrated."
+    )
     if not wh.has("activity_lorenz", columns=("repo_type", "activity", "repo_share", "activity_share")):
         return section("lorenz", title, lead, not_computed("marts.activity_lorenz"))
     df = wh.df("""
@@ -162,12 +209,32 @@ def lorenz(wh: Warehouse) -> str:
             color = palette[min(activity_order(act), len(palette) - 1)]
             x = np.concatenate([[0.0], a.repo_share.to_numpy(float)])
             y = np.concatenate([[0.0], a.activity_share.to_numpy(float)])
-            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=label(act), legendgroup=act,
-                                     showlegend=j == 1, line=dict(color=color, width=1.8),
-                                     hovertemplate=f"{rt} · {label(act)}: %{{x:.1%}} of repos hold %{{y:.1%}}<extra></extra>"),
-                          row=1, col=j)
-        fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#aaa", dash="dot", width=1),
-                                 showlegend=False, hoverinfo="skip"), row=1, col=j)
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="lines",
+                    name=label(act),
+                    legendgroup=act,
+                    showlegend=j == 1,
+                    line=dict(color=color, width=1.8),
+                    hovertemplate=f"{rt} · {label(act)}: %{{x:.1%}} of repos hold %{{y:.1%}}<extra></extra>",
+                ),
+                row=1,
+                col=j,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=[0, 1],
+                y=[0, 1],
+                mode="lines",
+                line=dict(color="#aaa", dash="dot", width=1),
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=j,
+        )
     fig.update_xaxes(title_text="share of repos", tickformat=".0%", range=[0, 1])
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(title_text="share of activity", col=1)
@@ -182,7 +249,7 @@ def _corr_matrix(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     for x, y, r in zip(df.var_x, df.var_y, df.r):
         if pd.notna(r):
             m[idx[x], idx[y]] = m[idx[y], idx[x]] = float(r)
-    for i, n in enumerate(names):
+    for i in range(len(names)):
         if np.isnan(m[i, i]):
             m[i, i] = 1.0
     return m, [label(n) for n in names]
@@ -202,8 +269,10 @@ def _heatmaps(df: pd.DataFrame, scopes: list[str], chart_id: str, titles: list[s
 
 def correlations_by_type(wh: Warehouse) -> str:
     title = "Figure 2: correlations of activity per repo type"
-    lead = ("Pearson r between activity counts per repo (as the paper), then Spearman ρ (rank-based, more "
-            "robust on heavy tails). Blank cells: not computable (a constant column).")
+    lead = (
+        "Pearson r between activity counts per repo (as the paper), then Spearman ρ (rank-based, more "
+        "robust on heavy tails). Blank cells: not computable (a constant column)."
+    )
     df = wh.mart("activity_correlations", columns=("scope", "method", "var_x", "var_y", "r"))
     if df is None:
         return section("figure-2", title, lead, not_computed("marts.activity_correlations"))
@@ -231,8 +300,10 @@ def _license_scope(scope: str) -> str | None:
 
 def correlations_by_license(wh: Warehouse) -> str:
     title = "Figure 3: correlations of model activity by license class"
-    lead = ("Pearson r within model repos of each license class; below, the point-biserial correlation between "
-            "having a license and each activity.")
+    lead = (
+        "Pearson r within model repos of each license class; below, the point-biserial correlation between "
+        "having a license and each activity."
+    )
     df = wh.mart("activity_correlations", columns=("scope", "method", "var_x", "var_y", "r"))
     if df is None:
         return section("figure-3", title, lead, not_computed("marts.activity_correlations"))
@@ -258,12 +329,23 @@ def correlations_by_license(wh: Warehouse) -> str:
         scopes = [s for s in REPO_TYPES if (pb.scope == s).any()] or list(dict.fromkeys(pb.scope))
         for scope in scopes:
             sub = pb[pb.scope == scope]
-            fig.add_trace(go.Bar(x=[label(a) for a in sub.act], y=sub.r, name=str(scope),
-                                 marker_color=charts.COLORS.get(str(scope), "#2f6fb3"),
-                                 text=[f"{v:.2f}" if pd.notna(v) else "" for v in sub.r], textposition="outside",
-                                 hovertemplate=f"{scope}: has a license × %{{x}}: r = %{{y:.3f}}<extra></extra>"))
-        fig.update_layout(title="Point-biserial r: has a license × activity, per repo type", yaxis_title="r",
-                          barmode="group", legend=dict(orientation="h", y=1.1, x=0.6))
+            fig.add_trace(
+                go.Bar(
+                    x=[label(a) for a in sub.act],
+                    y=sub.r,
+                    name=str(scope),
+                    marker_color=charts.COLORS.get(str(scope), "#2f6fb3"),
+                    text=[f"{v:.2f}" if pd.notna(v) else "" for v in sub.r],
+                    textposition="outside",
+                    hovertemplate=f"{scope}: has a license × %{{x}}: r = %{{y:.3f}}<extra></extra>",
+                )
+            )
+        fig.update_layout(
+            title="Point-biserial r: has a license × activity, per repo type",
+            yaxis_title="r",
+            barmode="group",
+            legend=dict(orientation="h", y=1.1, x=0.6),
+        )
         values = pb.r.to_numpy(float)
         lo = float(np.nanmin(np.append(values, 0.0)))
         hi = float(np.nanmax(np.append(values, 0.0)))
@@ -277,21 +359,29 @@ def correlations_by_license(wh: Warehouse) -> str:
 
 def license_shares(wh: Warehouse) -> str:
     title = "License shares"
-    lead = ("A repo's license is its first <code>license:</code> tag, else its card's license. Share of repos "
-            "without one, and the most used licenses among licensed repos.")
+    lead = (
+        "A repo's license is its first <code>license:</code> tag, else its card's license. Share of repos "
+        "without one, and the most used licenses among licensed repos."
+    )
     df = wh.mart("license_shares", columns=("repo_type", "license"))
     ra_ok = wh.has("repo_activity", columns=("repo_type", "license"))
     if df is None and not ra_ok:
         return section("licenses", title, lead, not_computed("marts.license_shares"))
     items = []
     if ra_ok:
-        none = wh.df("select repo_type, avg(case when license is null then 1.0 else 0.0 end) as s, count(*) as n "
-                      "from marts.repo_activity group by repo_type")
+        none = wh.df(
+            "select repo_type, avg(case when license is null then 1.0 else 0.0 end) as s, count(*) as n "
+            "from marts.repo_activity group by repo_type"
+        )
         for rt in REPO_TYPES:
             hit = none[none.repo_type == rt]
             if len(hit):
-                items.append(card(kpi(f"no_license_share.{rt}", fmt_share(hit.s.iloc[0])),
-                                  f"of {rt} repos have no license (n = {int(hit.n.iloc[0]):,})"))
+                items.append(
+                    card(
+                        kpi(f"no_license_share.{rt}", fmt_share(hit.s.iloc[0])),
+                        f"of {rt} repos have no license (n = {int(hit.n.iloc[0]):,})",
+                    )
+                )
     out = [cards(items)] if items else []
     if df is not None and "share_of_licensed" in df.columns:
         lic = df[df.license.notna()]
@@ -301,24 +391,47 @@ def license_shares(wh: Warehouse) -> str:
             for j, rt in enumerate(types, start=1):
                 top = lic[lic.repo_type == rt].sort_values("share_of_licensed", ascending=False).head(10)[::-1]
                 colors = [charts.COLORS.get(str(c), "#7f8c8d") for c in top.get("license_class", ["none"] * len(top))]
-                fig.add_trace(go.Bar(x=top.share_of_licensed, y=top.license, orientation="h", marker_color=colors,
-                                     text=[fmt_share(v) for v in top.share_of_licensed], textposition="auto",
-                                     showlegend=False,
-                                     hovertemplate="%{y}: %{x:.1%} of licensed " + rt + "s<extra></extra>"),
-                              row=1, col=j)
+                fig.add_trace(
+                    go.Bar(
+                        x=top.share_of_licensed,
+                        y=top.license,
+                        orientation="h",
+                        marker_color=colors,
+                        text=[fmt_share(v) for v in top.share_of_licensed],
+                        textposition="auto",
+                        showlegend=False,
+                        hovertemplate="%{y}: %{x:.1%} of licensed " + rt + "s<extra></extra>",
+                    ),
+                    row=1,
+                    col=j,
+                )
             fig.update_xaxes(tickformat=".0%", title_text="share of licensed repos")
-            fig.update_layout(title="Top 10 licenses among licensed repos (green permissive, red restrictive, grey other)",
-                              margin=dict(l=180))
+            fig.update_layout(
+                title="Top 10 licenses among licensed repos (green permissive, red restrictive, grey other)",
+                margin=dict(l=180),
+            )
             out.append(charts.figure_html(fig, "license-shares", height=440))
         rows = []
         for rt in types:
-            top = lic[lic.repo_type == rt].sort_values("n_repos" if "n_repos" in lic.columns else "share_of_licensed",
-                                                      ascending=False).head(10)
+            top = (
+                lic[lic.repo_type == rt]
+                .sort_values("n_repos" if "n_repos" in lic.columns else "share_of_licensed", ascending=False)
+                .head(10)
+            )
             for _, r in top.iterrows():
-                rows.append([rt, r.license, r.get("license_class", ""), fmt_num(r.get("n_repos")),
-                             fmt_share(r.get("share_of_repos")), fmt_share(r.get("share_of_licensed"))])
-        out.append(table(["repo type", "license", "class", "repos", "share of repos", "share of licensed"],
-                         rows, left=3))
+                rows.append(
+                    [
+                        rt,
+                        r.license,
+                        r.get("license_class", ""),
+                        fmt_num(r.get("n_repos")),
+                        fmt_share(r.get("share_of_repos")),
+                        fmt_share(r.get("share_of_licensed")),
+                    ]
+                )
+        out.append(
+            table(["repo type", "license", "class", "repos", "share of repos", "share of licensed"], rows, left=3)
+        )
     else:
         out.append(not_computed("Top licenses (marts.license_shares)"))
     return section("licenses", title, lead, "".join(out))
@@ -326,9 +439,11 @@ def license_shares(wh: Warehouse) -> str:
 
 def mann_whitney(wh: Warehouse) -> str:
     title = "Table 5: Mann-Whitney U tests by license class (models)"
-    lead = ("Two-sided tests of model activity between license classes (licenses used by enough repos only). "
-            "U is the first group's statistic. <b>rank-biserial</b> r = effect size in [−1, 1]: positive when "
-            "the first group tends to have more activity.")
+    lead = (
+        "Two-sided tests of model activity between license classes (licenses used by enough repos only). "
+        "U is the first group's statistic. <b>rank-biserial</b> r = effect size in [−1, 1]: positive when "
+        "the first group tends to have more activity."
+    )
     df = wh.mart("license_mwu", columns=("activity", "group_a", "group_b", "u_statistic", "p_value"))
     if df is None:
         return section("table-5", title, lead, not_computed("marts.license_mwu"))
@@ -341,20 +456,36 @@ def mann_whitney(wh: Warehouse) -> str:
         symbols = ["circle", "diamond", "square", "triangle-up"]
         for i, (a, b) in enumerate(pairs):
             sub = df[(df.group_a == a) & (df.group_b == b)].sort_values("_o", ascending=False)
-            fig.add_trace(go.Scatter(x=sub.rank_biserial, y=[label(x) for x in sub.activity], mode="markers",
-                                     name=f"{a} vs {b}", marker=dict(size=11, symbol=symbols[i % 4]),
-                                     hovertemplate=f"{a} vs {b} · %{{y}}: r = %{{x:.3f}}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=sub.rank_biserial,
+                    y=[label(x) for x in sub.activity],
+                    mode="markers",
+                    name=f"{a} vs {b}",
+                    marker=dict(size=11, symbol=symbols[i % 4]),
+                    hovertemplate=f"{a} vs {b} · %{{y}}: r = %{{x:.3f}}<extra></extra>",
+                )
+            )
         fig.add_vline(x=0, line_color="#888", line_width=1)
         reach = float(np.nanmax(np.abs(df.rank_biserial.to_numpy(float))))
         reach = min(1.0, max(0.1, reach * 1.25))
-        fig.update_xaxes(title_text="rank-biserial r (> 0: first group more active)", range=[-reach, reach],
-                         zeroline=False)
+        fig.update_xaxes(
+            title_text="rank-biserial r (> 0: first group more active)", range=[-reach, reach], zeroline=False
+        )
         fig.update_layout(title="Effect sizes", legend=dict(orientation="h", y=-0.2), margin=dict(l=140))
         out.append(charts.figure_html(fig, "table5-effect-sizes", height=430))
-    cols = [c for c in ("u_statistic", "p_value", "rank_biserial", "median_a", "median_b", "n_a", "n_b")
-            if c in df.columns]
-    names = {"u_statistic": "U", "p_value": "p", "rank_biserial": "rank-biserial r", "median_a": "median (1st)",
-             "median_b": "median (2nd)", "n_a": "n (1st)", "n_b": "n (2nd)"}
+    cols = [
+        c for c in ("u_statistic", "p_value", "rank_biserial", "median_a", "median_b", "n_a", "n_b") if c in df.columns
+    ]
+    names = {
+        "u_statistic": "U",
+        "p_value": "p",
+        "rank_biserial": "rank-biserial r",
+        "median_a": "median (1st)",
+        "median_b": "median (2nd)",
+        "n_a": "n (1st)",
+        "n_b": "n (2nd)",
+    }
     rows = []
     for act in sorted(df.activity.unique(), key=activity_order):
         for a, b in pairs:

@@ -31,24 +31,32 @@ def headline(wh: Warehouse) -> str:
     lead = "Usage degree = number of distinct spaces that declare the model."
     if not wh.has("model_adoption", columns=("subfield", "model_id", "n_spaces")):
         return section("most-used", title, lead, not_computed("marts.model_adoption"))
-    top = wh.df("select model_id, n_spaces from marts.model_adoption where subfield = 'all' and n_spaces > 0 "
-                "order by n_spaces desc, model_id limit 1")
-    stats = wh.df("select count(*) as n, avg(n_spaces) as mean, median(n_spaces) as median "
-                  "from marts.model_adoption where subfield = 'all' and n_spaces > 0")
+    top = wh.df(
+        "select model_id, n_spaces from marts.model_adoption where subfield = 'all' and n_spaces > 0 "
+        "order by n_spaces desc, model_id limit 1"
+    )
+    stats = wh.df(
+        "select count(*) as n, avg(n_spaces) as mean, median(n_spaces) as median "
+        "from marts.model_adoption where subfield = 'all' and n_spaces > 0"
+    )
     if top.empty:
         return section("most-used", title, lead, not_computed("Model usage", "no space declares a model"))
     r = top.iloc[0]
-    items = [card(kpi("top_model.n_spaces", fmt_num(r.n_spaces)), f"spaces use the most used model, {r.model_id}"),
-             card(fmt_num(stats.n.iloc[0]), "models used by ≥ 1 space"),
-             card(fmt_num(stats["mean"].iloc[0]), "mean usage degree (paper: 6.68)"),
-             card(fmt_num(stats["median"].iloc[0]), "median usage degree (paper: 1)")]
+    items = [
+        card(kpi("top_model.n_spaces", fmt_num(r.n_spaces)), f"spaces use the most used model, {r.model_id}"),
+        card(fmt_num(stats.n.iloc[0]), "models used by ≥ 1 space"),
+        card(fmt_num(stats["mean"].iloc[0]), "mean usage degree (paper: 6.68)"),
+        card(fmt_num(stats["median"].iloc[0]), "median usage degree (paper: 1)"),
+    ]
     return section("most-used", title, lead, cards(items))
 
 
 def figure5(wh: Warehouse) -> str:
     title = "Figure 5: degree distribution of model adoption in spaces"
-    lead = ("P(X ≥ x) on log-log axes, per sub-field of the spaces' models: usage degree (spaces using a model, "
-            "over models used at least once) and co-usage degree (distinct models used in a same space).")
+    lead = (
+        "P(X ≥ x) on log-log axes, per sub-field of the spaces' models: usage degree (spaces using a model, "
+        "over models used at least once) and co-usage degree (distinct models used in a same space)."
+    )
     if not wh.has("model_adoption", columns=("subfield", "n_spaces")):
         return section("figure-5", title, lead, not_computed("marts.model_adoption"))
     has_co = wh.has("model_adoption", columns=("co_usage_degree",))
@@ -68,12 +76,21 @@ def figure5(wh: Warehouse) -> str:
                 continue
             traces += 1
             spans[j] = max(spans.get(j, 1.0), float(x.max()))
-            fig.add_trace(go.Scatter(x=x, y=p, mode="lines+markers", name=SUBFIELD_NAMES.get(sf, sf),
-                                     legendgroup=sf, showlegend=j == 1,
-                                     marker=dict(size=4, color=charts.COLORS.get(sf)),
-                                     line=dict(width=1.5, color=charts.COLORS.get(sf)),
-                                     hovertemplate=f"{sf}: P(X ≥ %{{x:,}}) = %{{y:.3g}}<extra></extra>"),
-                          row=1, col=j)
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=p,
+                    mode="lines+markers",
+                    name=SUBFIELD_NAMES.get(sf, sf),
+                    legendgroup=sf,
+                    showlegend=j == 1,
+                    marker=dict(size=4, color=charts.COLORS.get(sf)),
+                    line=dict(width=1.5, color=charts.COLORS.get(sf)),
+                    hovertemplate=f"{sf}: P(X ≥ %{{x:,}}) = %{{y:.3g}}<extra></extra>",
+                ),
+                row=1,
+                col=j,
+            )
     if not traces:
         return section("figure-5", title, lead, not_computed("Usage distributions", "no space declares a model"))
     charts.log_axes(fig)
@@ -93,29 +110,40 @@ def top_models(wh: Warehouse) -> str:
     if not wh.has("model_adoption", columns=("subfield", "model_id", "n_spaces")):
         return section("top-models", title, lead, not_computed("marts.model_adoption"))
     cols = [c for c in ("organisation", "n_spaces", "co_usage_degree") if wh.has("model_adoption", columns=(c,))]
-    order = ("usage_position" if wh.has("model_adoption", columns=("usage_position",))
-             else "n_spaces desc, model_id")
-    df = wh.df(f"select subfield, model_id, {', '.join(cols)} from ("
-               f"select *, row_number() over (partition by subfield order by {order}) as i "
-               "from marts.model_adoption where n_spaces > 0) where i <= 10 order by subfield, i")
+    order = "usage_position" if wh.has("model_adoption", columns=("usage_position",)) else "n_spaces desc, model_id"
+    df = wh.df(
+        f"select subfield, model_id, {', '.join(cols)} from ("
+        f"select *, row_number() over (partition by subfield order by {order}) as i "
+        "from marts.model_adoption where n_spaces > 0) where i <= 10 order by subfield, i"
+    )
     if df.empty:
         return section("top-models", title, lead, not_computed("Model usage", "no space declares a model"))
     out = ['<div class="grid2">']
     for sf in _subfields(df.subfield):
         sub = df[df.subfield == sf]
-        rows = [[r.model_id] + [r[c] if c == "organisation" else fmt_num(r[c]) for c in cols]
-                for _, r in sub.iterrows()]
-        out.append('<div class="scroll">' + table(["model"] + [SHORT.get(c, c) for c in cols], rows,
-                                                   caption=SUBFIELD_NAMES.get(sf, sf),
-                                                   left=1 + ("organisation" in cols)) + "</div>")
+        rows = [
+            [r.model_id] + [r[c] if c == "organisation" else fmt_num(r[c]) for c in cols] for _, r in sub.iterrows()
+        ]
+        out.append(
+            '<div class="scroll">'
+            + table(
+                ["model"] + [SHORT.get(c, c) for c in cols],
+                rows,
+                caption=SUBFIELD_NAMES.get(sf, sf),
+                left=1 + ("organisation" in cols),
+            )
+            + "</div>"
+        )
     out.append("</div>")
     return section("top-models", title, lead, "".join(out))
 
 
 def top_organisations(wh: Warehouse) -> str:
     title = "Organisations behind the top 100 models"
-    lead = ("Models per organisation among the 100 most used (and the 100 most co-used) models, per sub-field; "
-            "namespaces mapped to organisations through a seed (facebook, meta-llama → Meta).")
+    lead = (
+        "Models per organisation among the 100 most used (and the 100 most co-used) models, per sub-field; "
+        "namespaces mapped to organisations through a seed (facebook, meta-llama → Meta)."
+    )
     df = wh.mart("top_organisations", columns=("subfield", "ranking", "organisation", "n_models_in_top_100"))
     if df is None:
         return section("top-organisations", title, lead, not_computed("marts.top_organisations"))
@@ -123,15 +151,32 @@ def top_organisations(wh: Warehouse) -> str:
     subfields = _subfields(df.subfield)
     out = []
     alls = df[df.subfield == (subfields[0] if subfields else "all")]
-    fig = make_subplots(rows=1, cols=len(rankings), horizontal_spacing=0.22,
-                        subplot_titles=[f"top 100 {r.replace('_', '-')} models ({subfields[0]})" for r in rankings])
+    fig = make_subplots(
+        rows=1,
+        cols=len(rankings),
+        horizontal_spacing=0.22,
+        subplot_titles=[f"top 100 {r.replace('_', '-')} models ({subfields[0]})" for r in rankings],
+    )
     for j, rk in enumerate(rankings, start=1):
-        top = alls[alls.ranking == rk].sort_values(["n_models_in_top_100", "organisation"],
-                                                   ascending=[False, True]).head(12)[::-1]
-        fig.add_trace(go.Bar(x=top.n_models_in_top_100, y=top.organisation, orientation="h", showlegend=False,
-                             marker_color="#2f6fb3" if rk == "used" else "#8e44ad", text=top.n_models_in_top_100,
-                             textposition="auto", hovertemplate="%{y}: %{x} models<extra></extra>"),
-                      row=1, col=j)
+        top = (
+            alls[alls.ranking == rk]
+            .sort_values(["n_models_in_top_100", "organisation"], ascending=[False, True])
+            .head(12)[::-1]
+        )
+        fig.add_trace(
+            go.Bar(
+                x=top.n_models_in_top_100,
+                y=top.organisation,
+                orientation="h",
+                showlegend=False,
+                marker_color="#2f6fb3" if rk == "used" else "#8e44ad",
+                text=top.n_models_in_top_100,
+                textposition="auto",
+                hovertemplate="%{y}: %{x} models<extra></extra>",
+            ),
+            row=1,
+            col=j,
+        )
     most = int(alls.n_models_in_top_100.max()) if len(alls) else 0
     fig.update_xaxes(title_text="models in the top 100", dtick=1 if most <= 10 else None, rangemode="tozero")
     fig.update_layout(margin=dict(l=170))
@@ -139,23 +184,35 @@ def top_organisations(wh: Warehouse) -> str:
     out.append('<div class="grid2">')
     for sf in subfields:
         for rk in rankings:
-            sub = df[(df.subfield == sf) & (df.ranking == rk)].sort_values(
-                ["n_models_in_top_100", "organisation"], ascending=[False, True]).head(8)
+            sub = (
+                df[(df.subfield == sf) & (df.ranking == rk)]
+                .sort_values(["n_models_in_top_100", "organisation"], ascending=[False, True])
+                .head(8)
+            )
             if sub.empty:
                 continue
-            rows = [[r.organisation, fmt_num(r.n_models_in_top_100),
-                     fmt_share(r.share) if "share" in sub.columns else ""] for _, r in sub.iterrows()]
-            out.append(table(["organisation", "models", "share"], rows,
-                             caption=f"{SUBFIELD_NAMES.get(sf, sf)} · top 100 {rk.replace('_', '-')}"))
+            rows = [
+                [r.organisation, fmt_num(r.n_models_in_top_100), fmt_share(r.share) if "share" in sub.columns else ""]
+                for _, r in sub.iterrows()
+            ]
+            out.append(
+                table(
+                    ["organisation", "models", "share"],
+                    rows,
+                    caption=f"{SUBFIELD_NAMES.get(sf, sf)} · top 100 {rk.replace('_', '-')}",
+                )
+            )
     out.append("</div>")
     return section("top-organisations", title, lead, "".join(out))
 
 
 def usage_vs_popularity(wh: Warehouse) -> str:
     title = "Likes and downloads vs usage"
-    lead = ("Correlation between a model's likes (or 30-day downloads) and the number of spaces using it. "
-            "Paper: ρ = 0.66 for likes, 0.29 for downloads. The scatter shows models used by at least one "
-            f"space with a positive count (log axes; at most {SCATTER_POINTS:,} models, a fixed sample).")
+    lead = (
+        "Correlation between a model's likes (or 30-day downloads) and the number of spaces using it. "
+        "Paper: ρ = 0.66 for likes, 0.29 for downloads. The scatter shows models used by at least one "
+        f"space with a positive count (log axes; at most {SCATTER_POINTS:,} models, a fixed sample)."
+    )
     out = []
     df = wh.mart("usage_correlations", columns=("method", "r"))
     if df is not None:
@@ -167,14 +224,22 @@ def usage_vs_popularity(wh: Warehouse) -> str:
                         where repo_type = 'model' and n_usage_spaces > 0
                         order by hash(repo_id) limit {SCATTER_POINTS}""")
         if not pts.empty:
-            fig = make_subplots(rows=1, cols=2, subplot_titles=["likes", "downloads (30 days)"],
-                                horizontal_spacing=0.1)
+            fig = make_subplots(rows=1, cols=2, subplot_titles=["likes", "downloads (30 days)"], horizontal_spacing=0.1)
             for j, col in enumerate(("n_likes", "n_downloads"), start=1):
                 sub = pts[pts[col] > 0]
-                fig.add_trace(go.Scatter(x=sub[col], y=sub.n_usage_spaces, mode="markers", showlegend=False,
-                                         text=sub.repo_id, marker=dict(size=5, opacity=0.5, color="#2f6fb3"),
-                                         hovertemplate="%{text}: %{x:,} → %{y:,} spaces<extra></extra>"),
-                              row=1, col=j)
+                fig.add_trace(
+                    go.Scatter(
+                        x=sub[col],
+                        y=sub.n_usage_spaces,
+                        mode="markers",
+                        showlegend=False,
+                        text=sub.repo_id,
+                        marker=dict(size=5, opacity=0.5, color="#2f6fb3"),
+                        hovertemplate="%{text}: %{x:,} → %{y:,} spaces<extra></extra>",
+                    ),
+                    row=1,
+                    col=j,
+                )
             charts.log_axes(fig)
             fig.update_yaxes(title_text="spaces using the model", col=1)
             fig.update_xaxes(title_text="likes", col=1)
@@ -185,8 +250,12 @@ def usage_vs_popularity(wh: Warehouse) -> str:
 
 def _correlation_table(df: pd.DataFrame) -> str:
     """One row per (sub-field, population, variable), Pearson and Spearman side by side."""
-    keys = [c for c in df.columns if c not in ("method", "r", "p_value", "n")
-            and (pd.api.types.is_string_dtype(df[c]) or pd.api.types.is_object_dtype(df[c]))]
+    keys = [
+        c
+        for c in df.columns
+        if c not in ("method", "r", "p_value", "n")
+        and (pd.api.types.is_string_dtype(df[c]) or pd.api.types.is_object_dtype(df[c]))
+    ]
     methods = [m for m in ("pearson", "spearman") if (df.method == m).any()] or list(dict.fromkeys(df.method))
     if "subfield" in keys:
         df = df.assign(_o=df.subfield.map(lambda s: SUBFIELDS.index(s) if s in SUBFIELDS else 99))
@@ -197,8 +266,11 @@ def _correlation_table(df: pd.DataFrame) -> str:
         row = [str(k).replace("_", " ") for k in key]
         for m in methods:
             hit = grp[grp.method == m]
-            row.append(f"{fmt_num(hit.r.iloc[0], 3)} (p {fmt_p(hit.p_value.iloc[0])})"
-                       if len(hit) and "p_value" in hit else (fmt_num(hit.r.iloc[0], 3) if len(hit) else "n/a"))
+            row.append(
+                f"{fmt_num(hit.r.iloc[0], 3)} (p {fmt_p(hit.p_value.iloc[0])})"
+                if len(hit) and "p_value" in hit
+                else (fmt_num(hit.r.iloc[0], 3) if len(hit) else "n/a")
+            )
         row.append(fmt_num(grp.n.max()) if "n" in grp else "")
         rows.append(row)
     headers = [k.replace("_", " ") for k in keys] + [m.title() + " r" for m in methods] + ["n"]

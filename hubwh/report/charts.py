@@ -13,12 +13,20 @@ from plotly.subplots import make_subplots
 from hubwh.report.layout import esc
 
 MAX_POINTS = 250  # per series, after thinning
-COLORS = {"model": "#2f6fb3", "dataset": "#d9822b", "space": "#3a9b5c",
-          "all": "#1d232b", "nlp": "#2f6fb3", "cv": "#d9822b", "mm": "#8e44ad",
-          "permissive": "#3a9b5c", "restrictive": "#c0392b", "none": "#7f8c8d"}
+COLORS = {
+    "model": "#2f6fb3",
+    "dataset": "#d9822b",
+    "space": "#3a9b5c",
+    "all": "#1d232b",
+    "nlp": "#2f6fb3",
+    "cv": "#d9822b",
+    "mm": "#8e44ad",
+    "permissive": "#3a9b5c",
+    "restrictive": "#c0392b",
+    "none": "#7f8c8d",
+}
 FONT = dict(family="system-ui, 'DejaVu Sans', sans-serif", size=13, color="#1d232b")
-PLOT_CONFIG = {"displaylogo": False, "responsive": True,
-               "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
 def figure_html(fig: go.Figure, chart_id: str, height: int = 420) -> str:
@@ -31,8 +39,9 @@ def figure_html(fig: go.Figure, chart_id: str, height: int = 420) -> str:
     return f'<div class="chart" data-chart="{esc(chart_id)}">{div}</div>'
 
 
-def ccdf_points(values: np.ndarray, counts: np.ndarray | None = None, *,
-                positive_only: bool = True, max_points: int = MAX_POINTS):
+def ccdf_points(
+    values: np.ndarray, counts: np.ndarray | None = None, *, positive_only: bool = True, max_points: int = MAX_POINTS
+):
     """(x, P(X >= x)) over the distinct values, thinned to about max_points
     log-spaced points (the smallest and largest value always kept). The
     probability is over all values given, zeros included; only x > 0 is returned
@@ -81,8 +90,9 @@ def thin_even(n: int, max_points: int) -> np.ndarray:
 
 def log_axes(fig: go.Figure, *, x: bool = True, y: bool = True) -> None:
     """Log axes with one labelled tick per decade, in plain powers of ten."""
-    common = dict(dtick=1, exponentformat="power", showexponent="all", showgrid=True,
-                  gridcolor="#e6e9ee", zeroline=False)
+    common = dict(
+        dtick=1, exponentformat="power", showexponent="all", showgrid=True, gridcolor="#e6e9ee", zeroline=False
+    )
     if x:
         fig.update_xaxes(type="log", **common)
     if y:
@@ -104,19 +114,40 @@ def top_legend(height: int, top: int = 100, bottom: int = 60) -> dict:
     return dict(orientation="h", yanchor="bottom", y=1 + 34 / plot, x=0)
 
 
-def subplot_grid(n: int, cols: int, titles: list[str], *, vspace: float = 0.14,
-                 hspace: float = 0.07) -> go.Figure:
+def subplot_grid(n: int, cols: int, titles: list[str], *, vspace: float = 0.14, hspace: float = 0.07) -> go.Figure:
     rows = max(1, -(-n // cols))
-    return make_subplots(rows=rows, cols=cols, subplot_titles=titles,
-                         vertical_spacing=vspace / max(1, rows - 1) * 1.4 if rows > 1 else 0.1,
-                         horizontal_spacing=hspace)
+    return make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=titles,
+        vertical_spacing=vspace / max(1, rows - 1) * 1.4 if rows > 1 else 0.1,
+        horizontal_spacing=hspace,
+    )
 
 
-def heatmap(matrix: np.ndarray, labels: list[str], *, title: str = "",
-            zmin: float = -1.0, zmax: float = 1.0, showscale: bool = True) -> go.Heatmap:
+def heatmap(
+    matrix: np.ndarray,
+    labels: list[str],
+    *,
+    title: str = "",
+    zmin: float = -1.0,
+    zmax: float = 1.0,
+    showscale: bool = True,
+) -> go.Heatmap:
     """A correlation matrix as a heatmap trace with the coefficients written in."""
     text = [["" if np.isnan(v) else f"{v:.2f}" for v in row] for row in matrix]
-    return go.Heatmap(z=matrix, x=labels, y=labels, zmin=zmin, zmax=zmax, colorscale="RdBu",
-                      reversescale=True, text=text, texttemplate="%{text}", textfont=dict(size=11),
-                      hovertemplate="%{y} × %{x}: %{z:.3f}<extra>" + esc(title) + "</extra>",
-                      showscale=showscale, colorbar=dict(title="r", thickness=12, len=0.8))
+    return go.Heatmap(
+        z=matrix,
+        x=labels,
+        y=labels,
+        zmin=zmin,
+        zmax=zmax,
+        colorscale="RdBu",
+        reversescale=True,
+        text=text,
+        texttemplate="%{text}",
+        textfont=dict(size=11),
+        hovertemplate="%{y} × %{x}: %{z:.3f}<extra>" + esc(title) + "</extra>",
+        showscale=showscale,
+        colorbar=dict(title="r", thickness=12, len=0.8),
+    )

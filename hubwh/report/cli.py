@@ -12,11 +12,18 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="hubwh report",
         description="Print the headline findings of the three research questions, or write the "
-                    "static HTML report (opens offline in any browser).")
-    parser.add_argument("--html", type=Path, metavar="DIR", default=None,
-                        help="write the HTML report into DIR (index.html and one page per part)")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="the DuckDB warehouse (default $HUBWH_DB, else warehouse.duckdb)")
+        "static HTML report (opens offline in any browser).",
+    )
+    parser.add_argument(
+        "--html",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="write the HTML report into DIR (index.html and one page per part)",
+    )
+    parser.add_argument(
+        "--db", type=Path, default=None, help="the DuckDB warehouse (default $HUBWH_DB, else warehouse.duckdb)"
+    )
     args = parser.parse_args(argv)
     db = args.db.expanduser().resolve() if args.db else warehouse_path()
     from hubwh.report import print_headlines, write_html

@@ -12,11 +12,24 @@ from hubwh.report.data import NETWORKS, Warehouse
 from hubwh.report.layout import card, cards, fmt_num, fmt_share, kpi, not_computed, section, table
 
 TITLE = "Collaboration (RQ2)"
-NETWORK_NAMES = {"all": "all model repos", "cv": "computer vision", "nlp": "natural language processing",
-                 "mm": "multimodal"}
-KCORE_COLUMNS = (("nodes", "Nodes"), ("edges", "Edges"), ("modularity", "MOD"), ("communities", "COM"),
-                 ("density", "DENS"), ("reciprocity", "RECIP"), ("rich_club", "ARCC"),
-                 ("assortativity", "ASS"), ("avg_degree", "AD"), ("avg_clustering", "ACC"))
+NETWORK_NAMES = {
+    "all": "all model repos",
+    "cv": "computer vision",
+    "nlp": "natural language processing",
+    "mm": "multimodal",
+}
+KCORE_COLUMNS = (
+    ("nodes", "Nodes"),
+    ("edges", "Edges"),
+    ("modularity", "MOD"),
+    ("communities", "COM"),
+    ("density", "DENS"),
+    ("reciprocity", "RECIP"),
+    ("rich_club", "ARCC"),
+    ("assortativity", "ASS"),
+    ("avg_degree", "AD"),
+    ("avg_clustering", "ACC"),
+)
 
 
 def build(wh: Warehouse) -> str:
@@ -30,8 +43,10 @@ def _networks(values) -> list[str]:
 
 def isolates(wh: Warehouse) -> str:
     title = "Isolates"
-    lead = ("Developers (after bot removal and identity merging) who never committed to a model repo together "
-            "with anyone else: only self-loops in the collaboration network. Paper: 89 % of developers.")
+    lead = (
+        "Developers (after bot removal and identity merging) who never committed to a model repo together "
+        "with anyone else: only self-loops in the collaboration network. Paper: 89 % of developers."
+    )
     df = wh.mart("collab_summary", columns=("network", "isolate_share"))
     if df is None:
         return section("isolates", title, lead, not_computed("marts.collab_summary"))
@@ -41,15 +56,21 @@ def isolates(wh: Warehouse) -> str:
         extra = ""
         if "developers" in df.columns and "isolates" in df.columns:
             extra = f" ({fmt_num(r.isolates)} of {fmt_num(r.developers)})"
-        items.append(card(kpi(f"isolate_share.{net}", fmt_share(r.isolate_share)),
-                          f"isolates · {NETWORK_NAMES.get(net, net)}{extra}"))
+        items.append(
+            card(
+                kpi(f"isolate_share.{net}", fmt_share(r.isolate_share)),
+                f"isolates · {NETWORK_NAMES.get(net, net)}{extra}",
+            )
+        )
     return section("isolates", title, lead, cards(items))
 
 
 def figure4(wh: Warehouse) -> str:
     title = "Figure 4: degree and PageRank distributions of developers"
-    lead = ("Complementary cumulative distribution P(X ≥ x) over non-isolate developers (self-loops removed), "
-            "per network, on log-log axes. Degree = in + out degree; PageRank weighted, damping 0.85.")
+    lead = (
+        "Complementary cumulative distribution P(X ≥ x) over non-isolate developers (self-loops removed), "
+        "per network, on log-log axes. Degree = in + out degree; PageRank weighted, damping 0.85."
+    )
     if not wh.has("developer_centrality", columns=("network", "degree", "pagerank")):
         return section("figure-4", title, lead, not_computed("marts.developer_centrality"))
     iso = "coalesce(not is_isolate, true)" if wh.has("developer_centrality", columns=("is_isolate",)) else "degree > 0"
@@ -58,11 +79,15 @@ def figure4(wh: Warehouse) -> str:
     spans = {}
     for j, col in enumerate(("degree", "pagerank"), start=1):
         if col == "degree":
-            df = wh.df(f"select network, degree as v, count(*) as n from marts.developer_centrality "
-                       f"where {iso} and degree is not null group by all")
+            df = wh.df(
+                f"select network, degree as v, count(*) as n from marts.developer_centrality "
+                f"where {iso} and degree is not null group by all"
+            )
         else:
-            df = wh.df(f"select network, pagerank as v, 1 as n from marts.developer_centrality "
-                       f"where {iso} and pagerank is not null")
+            df = wh.df(
+                f"select network, pagerank as v, 1 as n from marts.developer_centrality "
+                f"where {iso} and pagerank is not null"
+            )
         for net in _networks(df.network):
             sub = df[df.network == net]
             x, p = charts.ccdf_points(sub.v.to_numpy(), sub.n.to_numpy())
@@ -71,12 +96,21 @@ def figure4(wh: Warehouse) -> str:
             traces += 1
             lo, hi = spans.get(j, (x.min(), x.max()))
             spans[j] = (min(lo, x.min()), max(hi, x.max()))
-            fig.add_trace(go.Scatter(x=x, y=p, mode="lines+markers", name=NETWORK_NAMES.get(net, net),
-                                     legendgroup=net, showlegend=j == 1,
-                                     marker=dict(size=4, color=charts.COLORS.get(net)),
-                                     line=dict(width=1.5, color=charts.COLORS.get(net)),
-                                     hovertemplate=f"{net}: P(X ≥ %{{x:.3g}}) = %{{y:.3g}}<extra></extra>"),
-                          row=1, col=j)
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=p,
+                    mode="lines+markers",
+                    name=NETWORK_NAMES.get(net, net),
+                    legendgroup=net,
+                    showlegend=j == 1,
+                    marker=dict(size=4, color=charts.COLORS.get(net)),
+                    line=dict(width=1.5, color=charts.COLORS.get(net)),
+                    hovertemplate=f"{net}: P(X ≥ %{{x:.3g}}) = %{{y:.3g}}<extra></extra>",
+                ),
+                row=1,
+                col=j,
+            )
     if not traces:
         return section("figure-4", title, lead, not_computed("Centrality distributions", "no non-isolate developers"))
     charts.log_axes(fig)
@@ -99,8 +133,10 @@ def summary(wh: Warehouse) -> str:
     rows = []
     for net in _networks(df.network):
         r = df[df.network == net].iloc[0]
-        rows.append([net] + [fmt_share(r[c]) if c.endswith("_share") else fmt_num(r[c], 5 if "pagerank" in c else 2)
-                             for c in cols])
+        rows.append(
+            [net]
+            + [fmt_share(r[c]) if c.endswith("_share") else fmt_num(r[c], 5 if "pagerank" in c else 2) for c in cols]
+        )
     # one row per measure, one column per network, so the wide table stays readable
     t_rows = [[c.replace("_", " ")] + [row[i + 1] for row in rows] for i, c in enumerate(cols)]
     return section("summary", title, lead, table(["measure"] + [r[0] for r in rows], t_rows))
@@ -108,10 +144,12 @@ def summary(wh: Warehouse) -> str:
 
 def kcore_tables(wh: Warehouse) -> str:
     title = "Tables 6–9: network structure of collaboration (k-cores)"
-    lead = ("k-cores of the directed collaboration network without self-loops (core number by total degree) at "
-            "k = 1, 5, 10 and the maximal k. MOD/COM: Clauset–Newman–Moore partition; DENS: E / N(N−1); RECIP: "
-            "reciprocity; ARCC: directed rich-club coefficient over the top 10 % by degree; ASS: degree "
-            "assortativity (NaN for regular graphs); AD: 2E / N; ACC: weighted average clustering.")
+    lead = (
+        "k-cores of the directed collaboration network without self-loops (core number by total degree) at "
+        "k = 1, 5, 10 and the maximal k. MOD/COM: Clauset–Newman–Moore partition; DENS: E / N(N−1); RECIP: "
+        "reciprocity; ARCC: directed rich-club coefficient over the top 10 % by degree; ASS: degree "
+        "assortativity (NaN for regular graphs); AD: 2E / N; ACC: weighted average clustering."
+    )
     df = wh.mart("collab_kcore", columns=("network", "k"))
     if df is None:
         return section("tables-6-9", title, lead, not_computed("marts.collab_kcore"))
@@ -127,8 +165,11 @@ def kcore_tables(wh: Warehouse) -> str:
             rows.append([k] + [kcore_cell(c, r[c]) for c, _ in cols])
         n = numbers.get(net)
         caption = (f"Table {n}: " if n else "") + NETWORK_NAMES.get(net, net)
-        out.append(table(["k-core"] + [h for _, h in cols], rows, caption=caption) if rows
-                   else f"<h3>{caption}</h3>" + not_computed(f"k-cores of the {net} network", "no collaboration edges"))
+        out.append(
+            table(["k-core"] + [h for _, h in cols], rows, caption=caption)
+            if rows
+            else f"<h3>{caption}</h3>" + not_computed(f"k-cores of the {net} network", "no collaboration edges")
+        )
         if len(empty):
             ks = ", ".join(fmt_num(k) for k in empty.k)
             out.append(f'<p class="muted">k = {ks}: empty (beyond the maximal core).</p>')
@@ -151,21 +192,25 @@ def top_developers(wh: Warehouse) -> str:
     lead = "The 20 developers with the highest degree in the network of all model repos (ties by PageRank)."
     if not wh.has("developer_centrality", columns=("network", "developer", "degree")):
         return section("top-developers", title, lead, not_computed("marts.developer_centrality"))
-    cols = [c for c in ("degree", "in_degree", "out_degree", "pagerank", "core_number")
-            if wh.has("developer_centrality", columns=(c,))]
+    cols = [
+        c
+        for c in ("degree", "in_degree", "out_degree", "pagerank", "core_number")
+        if wh.has("developer_centrality", columns=(c,))
+    ]
     extra = ""
     join = ""
     if wh.has("developers", columns=("developer", "n_model_repos", "n_commits")):
         extra = ", d.n_model_repos, d.n_commits"
         join = "left join marts.developers d on d.developer = c.developer"
     order = "c.degree desc" + (", c.pagerank desc" if "pagerank" in cols else "") + ", c.developer"
-    df = wh.df(f"select c.developer, {', '.join('c.' + c for c in cols)}{extra} from marts.developer_centrality c "
-               f"{join} where c.network = 'all' and c.degree > 0 order by {order} limit 20")
+    df = wh.df(
+        f"select c.developer, {', '.join('c.' + c for c in cols)}{extra} from marts.developer_centrality c "
+        f"{join} where c.network = 'all' and c.degree > 0 order by {order} limit 20"
+    )
     if df.empty:
         return section("top-developers", title, lead, not_computed("Top developers", "no collaboration edges"))
-    rows = [[r.developer] + [fmt_num(r[c], 5 if c == "pagerank" else 2) for c in df.columns[1:]]
-            for _, r in df.iterrows()]
+    rows = [
+        [r.developer] + [fmt_num(r[c], 5 if c == "pagerank" else 2) for c in df.columns[1:]] for _, r in df.iterrows()
+    ]
     headers = ["developer"] + [c.replace("_", " ") for c in df.columns[1:]]
     return section("top-developers", title, lead, table(headers, rows))
-
-

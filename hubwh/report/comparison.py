@@ -33,9 +33,11 @@ def _key(r: pd.Series) -> str:
 
 def build(wh: Warehouse) -> str:
     title = "Published figures beside this snapshot"
-    lead = ("Every figure the paper publishes (October 2023, the full Hub), with the warehouse's value of the "
-            "same measure. A synthetic or scoped snapshot will not match the paper; a full crawl shows how the "
-            "Hub has changed. <b>n/a</b>: no value for that measure on this snapshot.")
+    lead = (
+        "Every figure the paper publishes (October 2023, the full Hub), with the warehouse's value of the "
+        "same measure. A synthetic or scoped snapshot will not match the paper; a full crawl shows how the "
+        "Hub has changed. <b>n/a</b>: no value for that measure on this snapshot."
+    )
     df = wh.mart("paper_comparison", columns=("measure", "paper_value", "warehouse_value"))
     if df is None:
         return section("paper-vs-now", title, lead, not_computed("marts.paper_comparison"))
@@ -46,8 +48,10 @@ def build(wh: Warehouse) -> str:
         df["section"] = ""
     df["section"] = df.section.astype(str)
     computed = df.warehouse_value.notna()
-    items = [card(fmt_num(len(df)), "published figures"),
-             card(fmt_num(int(computed.sum())), "computed on this snapshot")]
+    items = [
+        card(fmt_num(len(df)), "published figures"),
+        card(fmt_num(int(computed.sum())), "computed on this snapshot"),
+    ]
     out = [cards(items), _share_chart(df)]
     for sec in sorted(df.section.unique(), key=_section_order):
         sub = df[df.section == sec]
@@ -60,10 +64,10 @@ def build(wh: Warehouse) -> str:
                 diff_text = f"{float(diff) * 100:+.1f} pts"
             else:
                 diff_text = "n/a" if is_missing(diff) else (("+" if float(diff) >= 0 else "") + fmt_num(diff))
-            rows.append([_key(r), str(r.unit), _fmt(r.paper_value, r.unit), _fmt(r.warehouse_value, r.unit),
-                         diff_text])
-        out.append(table(["measure", "unit", "paper", "now", "difference"], rows, left=2,
-                         caption=_section_caption(sec)))
+            rows.append([_key(r), str(r.unit), _fmt(r.paper_value, r.unit), _fmt(r.warehouse_value, r.unit), diff_text])
+        out.append(
+            table(["measure", "unit", "paper", "now", "difference"], rows, left=2, caption=_section_caption(sec))
+        )
     return section("paper-vs-now", title, lead, "".join(out))
 
 
@@ -86,19 +90,33 @@ def _share_chart(df: pd.DataFrame) -> str:
     if sub.empty:
         return not_computed("Shares to compare with the paper")
     labels = [_key(r) for _, r in sub.iterrows()]
-    fig = go.Figure(go.Scatter(x=sub.paper_value.astype(float), y=sub.warehouse_value.astype(float), mode="markers",
-                               text=labels, marker=dict(size=9, color="#2f6fb3", opacity=0.75),
-                               hovertemplate="%{text}<br>paper %{x:.3f} · now %{y:.3f}<extra></extra>",
-                               showlegend=False))
+    fig = go.Figure(
+        go.Scatter(
+            x=sub.paper_value.astype(float),
+            y=sub.warehouse_value.astype(float),
+            mode="markers",
+            text=labels,
+            marker=dict(size=9, color="#2f6fb3", opacity=0.75),
+            hovertemplate="%{text}<br>paper %{x:.3f} · now %{y:.3f}<extra></extra>",
+            showlegend=False,
+        )
+    )
     values = np.concatenate([sub.paper_value.to_numpy(float), sub.warehouse_value.to_numpy(float)])
     lo, hi = min(0.0, float(np.nanmin(values))), max(1.0, float(np.nanmax(values)))
-    fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(color="#aaa", dash="dot"),
-                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=[lo, hi],
+            y=[lo, hi],
+            mode="lines",
+            line=dict(color="#aaa", dash="dot"),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     fig.update_layout(title="Shares and correlations: paper (x) vs this snapshot (y); on the diagonal = unchanged")
     pad = 0.03 * (hi - lo)
     fig.update_xaxes(title_text="paper (Oct 2023)", range=[lo - pad, hi + pad], constrain="domain")
-    fig.update_yaxes(title_text="this snapshot", range=[lo - pad, hi + pad], scaleanchor="x", scaleratio=1,
-                     constrain="domain")
+    fig.update_yaxes(
+        title_text="this snapshot", range=[lo - pad, hi + pad], scaleanchor="x", scaleratio=1, constrain="domain"
+    )
     return charts.figure_html(fig, "paper-vs-now-shares", height=520)
-
-

@@ -15,16 +15,38 @@ from hubwh.errors import HubwhError
 
 # The public marts of docs/methods.md §8, in the order the contract lists them.
 PUBLIC_MARTS = (
-    "repo_activity", "activity_summary", "activity_pareto", "activity_lorenz",
-    "activity_correlations", "license_shares", "license_mwu", "developers",
-    "identity_merge_candidates", "collab_edges", "developer_centrality", "collab_summary",
-    "collab_kcore", "model_usage", "model_co_usage", "model_adoption", "top_organisations",
-    "usage_correlations", "paper_comparison",
+    "repo_activity",
+    "activity_summary",
+    "activity_pareto",
+    "activity_lorenz",
+    "activity_correlations",
+    "license_shares",
+    "license_mwu",
+    "developers",
+    "identity_merge_candidates",
+    "collab_edges",
+    "developer_centrality",
+    "collab_summary",
+    "collab_kcore",
+    "model_usage",
+    "model_co_usage",
+    "model_adoption",
+    "top_organisations",
+    "usage_correlations",
+    "paper_comparison",
 )
 
 # Activity columns of repo_activity in the paper's order (Tables 2-4), then RQ3's.
-ACTIVITIES = ("n_likes", "n_discussions", "n_disc_starters", "n_commits", "n_committers",
-              "n_community", "n_downloads", "n_usage_spaces")
+ACTIVITIES = (
+    "n_likes",
+    "n_discussions",
+    "n_disc_starters",
+    "n_commits",
+    "n_committers",
+    "n_community",
+    "n_downloads",
+    "n_usage_spaces",
+)
 REPO_TYPES = ("model", "dataset", "space")
 NETWORKS = ("all", "cv", "nlp", "mm")  # the paper's order of Tables 6-9
 SUBFIELDS = ("all", "nlp", "cv", "mm")
@@ -47,8 +69,9 @@ class Warehouse:
     def __init__(self, db_path: str | Path):
         self.path = Path(db_path)
         if not self.path.exists():
-            raise HubwhError(f"no warehouse at {self.path}: run `hubwh crawl` and `hubwh build` "
-                             "(or `hubwh demo`) first")
+            raise HubwhError(
+                f"no warehouse at {self.path}: run `hubwh crawl` and `hubwh build` (or `hubwh demo`) first"
+            )
         try:
             self.con = duckdb.connect(str(self.path), read_only=True)
         except duckdb.Error as exc:
@@ -63,7 +86,7 @@ class Warehouse:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Warehouse":
+    def __enter__(self) -> Warehouse:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -83,8 +106,7 @@ class Warehouse:
         row = self.con.execute(sql, params or []).fetchone()
         return row[0] if row else None
 
-    def mart(self, table: str, columns: tuple[str, ...] = (), where: str = "",
-             order: str = "") -> pd.DataFrame | None:
+    def mart(self, table: str, columns: tuple[str, ...] = (), where: str = "", order: str = "") -> pd.DataFrame | None:
         """All rows of marts.<table>, or None when it is absent, lacks a needed
         column, or is empty."""
         if not self.has(table, columns=columns):

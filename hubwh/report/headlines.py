@@ -8,8 +8,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from hubwh.report.data import NETWORKS, REPO_TYPES, Warehouse, activity_order
 from hubwh.report.collaboration import kcore_cell
+from hubwh.report.data import NETWORKS, REPO_TYPES, Warehouse, activity_order
 from hubwh.report.layout import fmt_num, fmt_p, fmt_share, label
 from hubwh.report.snapshot import snapshot_info
 
@@ -23,12 +23,23 @@ def print_headlines(db_path: str | Path, console: Console | None = None) -> None
     with Warehouse(db_path) as wh:
         info = snapshot_info(wh)
         console.print(f"[bold]Snapshot[/bold] {info.taken_at or 'of unknown date'} · {info.scope_text}")
-        raw = ", ".join(f"{n:,} {t}" for t, n in info.raw_counts.items()
-                        if n is not None and t in ("models", "datasets", "spaces", "commits", "discussions"))
+        raw = ", ".join(
+            f"{n:,} {t}"
+            for t, n in info.raw_counts.items()
+            if n is not None and t in ("models", "datasets", "spaces", "commits", "discussions")
+        )
         if raw:
             console.print(f"raw rows: {raw}")
-        for part in (zero_shares, pareto_shares, license_shares, mwu_directions,
-                     collaboration, kcores, top_models, top_organisations):
+        for part in (
+            zero_shares,
+            pareto_shares,
+            license_shares,
+            mwu_directions,
+            collaboration,
+            kcores,
+            top_models,
+            top_organisations,
+        ):
             part(wh, console)
 
 
@@ -44,8 +55,13 @@ def zero_shares(wh: Warehouse, console: Console) -> None:
     for rt in REPO_TYPES:
         sub = df[df.repo_type == rt]
         if len(sub):
-            t.add_row(rt, *[fmt_share(sub[sub.activity == a].zero_share.iloc[0]) if (sub.activity == a).any()
-                            else "" for a in acts])
+            t.add_row(
+                rt,
+                *[
+                    fmt_share(sub[sub.activity == a].zero_share.iloc[0]) if (sub.activity == a).any() else ""
+                    for a in acts
+                ],
+            )
     console.print(t)
 
 
@@ -54,8 +70,7 @@ def pareto_shares(wh: Warehouse, console: Console) -> None:
     if df is None:
         return _missing(console, "RQ1 Pareto shares (marts.activity_pareto)")
     thresholds = sorted(df.threshold.dropna().unique())
-    t = Table(title="RQ1 · share of repos holding 80 % / 99 % of each activity (Pareto shares)",
-              title_justify="left")
+    t = Table(title="RQ1 · share of repos holding 80 % / 99 % of each activity (Pareto shares)", title_justify="left")
     t.add_column("repo type")
     t.add_column("activity")
     for th in thresholds:
@@ -79,8 +94,10 @@ def pareto_shares(wh: Warehouse, console: Console) -> None:
 def license_shares(wh: Warehouse, console: Console) -> None:
     if not wh.has("repo_activity", columns=("repo_type", "license")):
         return _missing(console, "RQ1 license shares (marts.repo_activity)")
-    none = wh.df("select repo_type, avg(case when license is null then 1.0 else 0.0 end) as s "
-                 "from marts.repo_activity group by repo_type")
+    none = wh.df(
+        "select repo_type, avg(case when license is null then 1.0 else 0.0 end) as s "
+        "from marts.repo_activity group by repo_type"
+    )
     t = Table(title="RQ1 · licenses", title_justify="left")
     t.add_column("repo type")
     t.add_column("no license", justify="right")
@@ -92,8 +109,11 @@ def license_shares(wh: Warehouse, console: Console) -> None:
             continue
         top = ""
         if shares is not None:
-            s = shares[(shares.repo_type == rt) & shares.license.notna()].sort_values(
-                "share_of_licensed", ascending=False).head(4)
+            s = (
+                shares[(shares.repo_type == rt) & shares.license.notna()]
+                .sort_values("share_of_licensed", ascending=False)
+                .head(4)
+            )
             top = ", ".join(f"{r.license} {fmt_share(r.share_of_licensed, 0)}" for _, r in s.iterrows())
         t.add_row(rt, fmt_share(hit.s.iloc[0]), top)
     console.print(t)
@@ -104,8 +124,10 @@ def mwu_directions(wh: Warehouse, console: Console) -> None:
     if df is None:
         return _missing(console, "RQ1 Mann-Whitney U by license (marts.license_mwu)")
     pairs = list(dict.fromkeys(zip(df.group_a, df.group_b)))
-    t = Table(title="RQ1 · more active license class, models (Mann-Whitney U; rank-biserial r; p < 0.001 unless shown)",
-              title_justify="left")
+    t = Table(
+        title="RQ1 · more active license class, models (Mann-Whitney U; rank-biserial r; p < 0.001 unless shown)",
+        title_justify="left",
+    )
     t.add_column("activity")
     for a, b in pairs:
         t.add_column(f"{a} vs {b}")
@@ -132,17 +154,23 @@ def collaboration(wh: Warehouse, console: Console) -> None:
     df = wh.mart("collab_summary", columns=("network", "isolate_share"))
     if df is None:
         return _missing(console, "RQ2 collaboration (marts.collab_summary)")
-    cols = [c for c in ("developers", "isolate_share", "non_isolates", "edges", "degree_mean", "degree_max")
-            if c in df.columns]
-    t = Table(title="RQ2 · collaboration networks (isolates: developers who never commit with anyone else)",
-              title_justify="left")
+    cols = [
+        c
+        for c in ("developers", "isolate_share", "non_isolates", "edges", "degree_mean", "degree_max")
+        if c in df.columns
+    ]
+    t = Table(
+        title="RQ2 · collaboration networks (isolates: developers who never commit with anyone else)",
+        title_justify="left",
+    )
     t.add_column("network")
     for c in cols:
         t.add_column(c.replace("_", " "), justify="right")
     for net in [n for n in NETWORKS if (df.network == n).any()]:
         r = df[df.network == net].iloc[0]
-        t.add_row(net, *[fmt_share(r[c]) if c.endswith("share") else fmt_num(r[c], 4 if "pagerank" in c else 2)
-                         for c in cols])
+        t.add_row(
+            net, *[fmt_share(r[c]) if c.endswith("share") else fmt_num(r[c], 4 if "pagerank" in c else 2) for c in cols]
+        )
     console.print(t)
 
 
@@ -150,8 +178,7 @@ def kcores(wh: Warehouse, console: Console) -> None:
     df = wh.mart("collab_kcore", columns=("network", "k", "nodes", "edges"))
     if df is None:
         return _missing(console, "RQ2 k-cores (marts.collab_kcore)")
-    cols = [c for c in ("nodes", "edges", "modularity", "communities", "reciprocity", "avg_degree")
-            if c in df.columns]
+    cols = [c for c in ("nodes", "edges", "modularity", "communities", "reciprocity", "avg_degree") if c in df.columns]
     t = Table(title="RQ2 · k-cores (k = 1 and the maximal k)", title_justify="left")
     t.add_column("network")
     t.add_column("k", justify="right")
@@ -165,8 +192,7 @@ def kcores(wh: Warehouse, console: Console) -> None:
             top_k = sub[sub.nodes.fillna(0) > 0].k.max()
         picks = sub[(sub.k == sub.k.min()) | (sub.k == top_k)]
         for _, r in picks.iterrows():
-            t.add_row(net, f"{int(r.k)}" + (" (max)" if r.k == top_k else ""),
-                      *[kcore_cell(c, r[c]) for c in cols])
+            t.add_row(net, f"{int(r.k)}" + (" (max)" if r.k == top_k else ""), *[kcore_cell(c, r[c]) for c in cols])
     console.print(t)
 
 
@@ -175,10 +201,11 @@ def top_models(wh: Warehouse, console: Console) -> None:
         return _missing(console, "RQ3 model usage (marts.model_adoption)")
     org = ", organisation" if wh.has("model_adoption", columns=("organisation",)) else ", null as organisation"
     co = ", co_usage_degree" if wh.has("model_adoption", columns=("co_usage_degree",)) else ", null as co_usage_degree"
-    order = ("usage_position" if wh.has("model_adoption", columns=("usage_position",))
-             else "n_spaces desc, model_id")
-    df = wh.df(f"select model_id{org}, n_spaces{co} from marts.model_adoption "
-               f"where subfield = 'all' and n_spaces > 0 order by {order} limit 10")
+    order = "usage_position" if wh.has("model_adoption", columns=("usage_position",)) else "n_spaces desc, model_id"
+    df = wh.df(
+        f"select model_id{org}, n_spaces{co} from marts.model_adoption "
+        f"where subfield = 'all' and n_spaces > 0 order by {order} limit 10"
+    )
     if df.empty:
         return _missing(console, "RQ3 model usage (no space declares a model)")
     t = Table(title="RQ3 · most used models (spaces using them)", title_justify="left")
@@ -197,10 +224,13 @@ def top_organisations(wh: Warehouse, console: Console) -> None:
     t.add_column("ranking")
     t.add_column("organisations (models in the top 100)")
     for rk in dict.fromkeys(df.ranking):
-        sub = df[(df.subfield == "all") & (df.ranking == rk)].sort_values(
-            ["n_models_in_top_100", "organisation"], ascending=[False, True]).head(6)
-        t.add_row(str(rk).replace("_", "-"),
-                  ", ".join(f"{r.organisation} {int(r.n_models_in_top_100)}" for _, r in sub.iterrows()))
+        sub = (
+            df[(df.subfield == "all") & (df.ranking == rk)]
+            .sort_values(["n_models_in_top_100", "organisation"], ascending=[False, True])
+            .head(6)
+        )
+        t.add_row(
+            str(rk).replace("_", "-"),
+            ", ".join(f"{r.organisation} {int(r.n_models_in_top_100)}" for _, r in sub.iterrows()),
+        )
     console.print(t)
-
-

@@ -112,7 +112,7 @@ def fmt_num(value, digits: int = 2) -> str:
         return "∞" if x > 0 else "−∞"
     if x == int(x) and abs(x) < 1e15:
         return f"{int(x):,}"
-    if x != 0 and abs(x) < 10 ** -digits:
+    if x != 0 and abs(x) < 10**-digits:
         return f"{x:.3g}"
     return f"{x:,.{digits}f}"
 
@@ -154,15 +154,25 @@ def not_computed(what: str, why: str = "") -> str:
     return f'<p class="note">{esc(what)}: not computed in this snapshot{extra}.</p>'
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str = "",
-          left: int = 1, raw: bool = False, attrs: str = "") -> str:
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    caption: str = "",
+    left: int = 1,
+    raw: bool = False,
+    attrs: str = "",
+) -> str:
     """An HTML table; the first `left` columns are left-aligned text. Cells are
     escaped unless raw=True (then the caller passes ready HTML)."""
     out = [f'<table class="t" {attrs}>']
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
-    out.append("<thead><tr>" + "".join(
-        f'<th class="{"l" if i < left else ""}">{esc(h)}</th>' for i, h in enumerate(headers)) + "</tr></thead><tbody>")
+    out.append(
+        "<thead><tr>"
+        + "".join(f'<th class="{"l" if i < left else ""}">{esc(h)}</th>' for i, h in enumerate(headers))
+        + "</tr></thead><tbody>"
+    )
     for row in rows:
         cells = []
         for i, cell in enumerate(row):
@@ -180,7 +190,8 @@ def section(anchor: str, title: str, lead: str, body: str) -> str:
 
 def page(filename: str, title: str, subtitle: str, body: str) -> str:
     nav = "".join(
-        f'<a href="{href}" class="{"here" if href == filename else ""}">{esc(name)}</a>' for href, name in PAGES)
+        f'<a href="{href}" class="{"here" if href == filename else ""}">{esc(name)}</a>' for href, name in PAGES
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

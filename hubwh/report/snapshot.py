@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hubwh.report.data import PUBLIC_MARTS, Warehouse
 
@@ -14,8 +14,8 @@ RAW_TABLES = ("models", "datasets", "spaces", "space_models", "commits", "discus
 
 @dataclass
 class SnapshotInfo:
-    taken_at: str | None = None          # ISO time of the snapshot
-    taken_from: str = ""                 # which column said so
+    taken_at: str | None = None  # ISO time of the snapshot
+    taken_from: str = ""  # which column said so
     endpoint: str | None = None
     scope: dict = field(default_factory=dict)
     scope_text: str = "unknown (no crawl recorded)"
@@ -29,8 +29,8 @@ def _iso(value) -> str | None:
         return None
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return str(value)
 
 
@@ -56,8 +56,18 @@ def describe_scope(scope: dict) -> str:
     for key in ("commits", "discussions"):
         if scope.get(key) is False:
             parts.append(f"{key} not fetched")
-    known = {"types", "author", "filter", "limit", "sample", "sample_fraction", "seed", "commits",
-             "discussions", "discussions_ttl_days"}
+    known = {
+        "types",
+        "author",
+        "filter",
+        "limit",
+        "sample",
+        "sample_fraction",
+        "seed",
+        "commits",
+        "discussions",
+        "discussions_ttl_days",
+    }
     parts += [f"{k}: {v}" for k, v in scope.items() if k not in known and v not in (None, "", [], {})]
     return ("scoped crawl" if limited else "full Hub") + (" · " + " · ".join(parts) if parts else "")
 
@@ -87,7 +97,7 @@ def snapshot_info(wh: Warehouse) -> SnapshotInfo:
     if info.taken_at is None and wh.has("models", "raw", columns=("_dlt_load_id",)):
         value = wh.scalar("select max(cast(_dlt_load_id as double)) from raw.models")
         if value is not None:
-            info.taken_at = _iso(datetime.fromtimestamp(float(value), tz=timezone.utc))
+            info.taken_at = _iso(datetime.fromtimestamp(float(value), tz=UTC))
             info.taken_from = "raw.models (latest dlt load)"
     info.raw_counts = {t: wh.count(t, "raw") for t in RAW_TABLES}
     info.mart_counts = {t: wh.count(t) for t in PUBLIC_MARTS}

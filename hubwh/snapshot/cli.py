@@ -12,8 +12,9 @@ from hubwh.snapshot.format import GROUND_TRUTH_FILE, Snapshot
 def _from_pages(args) -> int:
     from hubwh.snapshot.from_pages import build_from_pages
 
-    report = build_from_pages(args.out, models=args.models, datasets=args.datasets, spaces=args.spaces,
-                              created_at=args.created_at)
+    report = build_from_pages(
+        args.out, models=args.models, datasets=args.datasets, spaces=args.spaces, created_at=args.created_at
+    )
     print(f"wrote {args.out}")
     print(report.summary())
     if report.problems:
@@ -22,8 +23,9 @@ def _from_pages(args) -> int:
             print(f"warning: {line}", file=sys.stderr)
         if len(report.problems) > len(shown):
             print(f"warning: ... and {len(report.problems) - len(shown)} more", file=sys.stderr)
-        print(f"hubwh snapshot: {len(report.problems)} bad pages or items skipped (the rest was written)",
-              file=sys.stderr)
+        print(
+            f"hubwh snapshot: {len(report.problems)} bad pages or items skipped (the rest was written)", file=sys.stderr
+        )
         return 1
     return 0
 

@@ -51,14 +51,28 @@ class SnapshotWriter:
     ...     w.add_commits("model", "org/m", [...])
     """
 
-    def __init__(self, path: str | Path, *, source: str, seed: int | None = None,
-                 created_at: str, params: dict | None = None, generator: str | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        source: str,
+        seed: int | None = None,
+        created_at: str,
+        params: dict | None = None,
+        generator: str | None = None,
+    ):
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         # Writing over an earlier snapshot: drop its files first, so none of them
         # (an outcomes file, a ground truth) lingers into the new one.
-        for name in (*REPO_FILES.values(), COMMITS_FILE, DISCUSSIONS_FILE, OUTCOMES_FILE, GROUND_TRUTH_FILE,
-                     "manifest.json"):
+        for name in (
+            *REPO_FILES.values(),
+            COMMITS_FILE,
+            DISCUSSIONS_FILE,
+            OUTCOMES_FILE,
+            GROUND_TRUTH_FILE,
+            "manifest.json",
+        ):
             (self.path / name).unlink(missing_ok=True)
         from hubwh import __version__
 
@@ -86,8 +100,7 @@ class SnapshotWriter:
         self._writer(COMMITS_FILE).write({"repo_type": repo_type, "repo_id": repo_id, "commits": commits})
 
     def add_discussions(self, repo_type: str, repo_id: str, discussions: list[dict]) -> None:
-        self._writer(DISCUSSIONS_FILE).write(
-            {"repo_type": repo_type, "repo_id": repo_id, "discussions": discussions})
+        self._writer(DISCUSSIONS_FILE).write({"repo_type": repo_type, "repo_id": repo_id, "discussions": discussions})
 
     def add_outcome(self, repo_type: str, repo_id: str, outcome: str) -> None:
         if outcome not in OUTCOMES:
@@ -111,7 +124,7 @@ class SnapshotWriter:
         self.manifest["counts"] = counts
         (self.path / "manifest.json").write_text(json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
 
-    def __enter__(self) -> "SnapshotWriter":
+    def __enter__(self) -> SnapshotWriter:
         return self
 
     def __exit__(self, *exc) -> None:

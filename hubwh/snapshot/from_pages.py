@@ -30,14 +30,16 @@ class PagesReport:
     kept: dict[str, int] = field(default_factory=dict)
     duplicates: dict[str, int] = field(default_factory=dict)
     bad_items: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)   # one line per bad page / bad item
+    problems: list[str] = field(default_factory=list)  # one line per bad page / bad item
 
     def summary(self) -> str:
         lines = []
         for repo_type in self.pages:
-            lines.append(f"{repo_type}s: {self.pages[repo_type]} pages, {self.items[repo_type]} items, "
-                         f"{self.kept[repo_type]} kept, {self.duplicates[repo_type]} duplicates, "
-                         f"{self.bad_items[repo_type]} bad items")
+            lines.append(
+                f"{repo_type}s: {self.pages[repo_type]} pages, {self.items[repo_type]} items, "
+                f"{self.kept[repo_type]} kept, {self.duplicates[repo_type]} duplicates, "
+                f"{self.bad_items[repo_type]} bad items"
+            )
         return "\n".join(lines)
 
 
@@ -47,12 +49,12 @@ def _page_files(folder: Path) -> list[Path]:
     # Natural order (page-2 before page-10): "keep the first" then means the earliest page.
     natural = lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)]  # noqa: E731
     files = sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")), key=natural)
-    return files          # an empty folder is allowed: no repos of that type
+    return files  # an empty folder is allowed: no repos of that type
 
 
 def _read_page(path: Path) -> list:
     raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":                  # gzip magic, whatever the file is called
+    if raw[:2] == b"\x1f\x8b":  # gzip magic, whatever the file is called
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
@@ -68,8 +70,14 @@ def _read_page(path: Path) -> list:
     return value
 
 
-def build_from_pages(out: str | Path, *, models: str | Path, datasets: str | Path,
-                     spaces: str | Path | None = None, created_at: str | None = None) -> PagesReport:
+def build_from_pages(
+    out: str | Path,
+    *,
+    models: str | Path,
+    datasets: str | Path,
+    spaces: str | Path | None = None,
+    created_at: str | None = None,
+) -> PagesReport:
     """Write a snapshot at `out` from folders of list pages; return what happened."""
     sources = {"model": Path(models), "dataset": Path(datasets)}
     if spaces is not None:
@@ -110,6 +118,7 @@ def build_from_pages(out: str | Path, *, models: str | Path, datasets: str | Pat
                 getattr(report, key)[repo_type] = value
         # The snapshot's clock: given, or the newest date its records carry.
         writer.manifest["created_at"] = created_at or newest or None
-        writer.manifest["params"]["report"] = {k: getattr(report, k) for k in
-                                               ("pages", "items", "kept", "duplicates", "bad_items")}
+        writer.manifest["params"]["report"] = {
+            k: getattr(report, k) for k in ("pages", "items", "kept", "duplicates", "bad_items")
+        }
     return report

@@ -16,8 +16,17 @@ def describe(values: Iterable) -> dict:
     x = known(values)
     n = int(x.size)
     if n == 0:
-        return {"count": 0, "mean": None, "std": None, "min": None, "p25": None, "p50": None,
-                "p75": None, "max": None, "zero_share": None}
+        return {
+            "count": 0,
+            "mean": None,
+            "std": None,
+            "min": None,
+            "p25": None,
+            "p50": None,
+            "p75": None,
+            "max": None,
+            "zero_share": None,
+        }
     p25, p50, p75 = np.quantile(x, [0.25, 0.5, 0.75], method="linear")
     return {
         "count": n,

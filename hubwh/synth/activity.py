@@ -9,14 +9,13 @@ from hubwh.synth.identities import People
 from hubwh.synth.sampling import Weighted, hex_id, hub_date
 
 _TITLES = Weighted(vocab.COMMIT_TITLES)
-DELETED = -1          # a commit whose author account was deleted: empty `authors`
+DELETED = -1  # a commit whose author account was deleted: empty `authors`
 
 
 def _title(rng: random.Random, kind: str) -> str:
     title = _TITLES.pick(rng)
     if "{" in title:
-        title = title.format(n=rng.randrange(1, 60) * (500 if "step" in title else 1),
-                             f=rng.choice(vocab.FILES))
+        title = title.format(n=rng.randrange(1, 60) * (500 if "step" in title else 1), f=rng.choice(vocab.FILES))
     if kind == "dataset" and title.startswith("Training"):
         title = "Upload dataset"
     return title
@@ -32,9 +31,19 @@ def commit_dates(rng: random.Random, n: int, t0: int, t_end: int) -> list[int]:
     return out
 
 
-def make_commits(rng: random.Random, people: People, *, kind: str, committers: list[int],
-                 followers: list[int] = (), n_total: int, t0: int, t_end: int, bot: str | None = None,
-                 deleted_share: float = 0.01) -> list[dict]:
+def make_commits(
+    rng: random.Random,
+    people: People,
+    *,
+    kind: str,
+    committers: list[int],
+    followers: list[int] = (),
+    n_total: int,
+    t0: int,
+    t_end: int,
+    bot: str | None = None,
+    deleted_share: float = 0.01,
+) -> list[dict]:
     """Commit items newest first; the last is the system initial commit.
 
     `committers` are user indexes (the first is the main author); each appears
@@ -46,18 +55,32 @@ def make_commits(rng: random.Random, people: People, *, kind: str, committers: l
     k = n_total - 1
     repo_use: dict[int, str] = {}
     spellings_seen: dict[int, set[str]] = {}
-    items: list[dict] = [{"id": hex_id(rng, 40), "title": "initial commit", "message": "",
-                          "authors": [{"user": "system"}], "date": hub_date(dates[0])}]
+    items: list[dict] = [
+        {
+            "id": hex_id(rng, 40),
+            "title": "initial commit",
+            "message": "",
+            "authors": [{"user": "system"}],
+            "date": hub_date(dates[0]),
+        }
+    ]
     bot_slot = rng.randrange(k) if (bot and k) else -1
     n_c = len(committers)
     # Each follower co-authors one commit (as second author, never first).
     follow_at = {rng.randrange(k): f for f in followers} if (k and n_c) else {}
     for j in range(k):
         if j == bot_slot:
-            items.append({"id": hex_id(rng, 40),
-                          "title": f"{vocab.SFCONVERT_PR_TITLE} (#{rng.randrange(1, 4)})"
-                          if bot == "SFconvertbot" else "Sync with upstream",
-                          "message": "", "authors": [{"user": bot}], "date": hub_date(dates[j + 1])})
+            items.append(
+                {
+                    "id": hex_id(rng, 40),
+                    "title": f"{vocab.SFCONVERT_PR_TITLE} (#{rng.randrange(1, 4)})"
+                    if bot == "SFconvertbot"
+                    else "Sync with upstream",
+                    "message": "",
+                    "authors": [{"user": bot}],
+                    "date": hub_date(dates[j + 1]),
+                }
+            )
             continue
         if not n_c or rng.random() < deleted_share:
             authors_idx = []
@@ -79,14 +102,25 @@ def make_commits(rng: random.Random, people: People, *, kind: str, committers: l
             spellings_seen.setdefault(index, set()).add(name)
             author = people.commit_author(index)
             if name != author["user"]:
-                author = {"user": name}       # an alias spelling has no avatar of its own
+                author = {"user": name}  # an alias spelling has no avatar of its own
             authors.append(author)
         message = ""
         if len(authors) > 1:
-            message = "".join(f"\n\nCo-authored-by: {a['user']} <{a['user']}@users.noreply.huggingface.co>"
-                              for a in authors[1:]) + "\n"
-        items.append({"id": hex_id(rng, 40), "title": _title(rng, kind), "message": message,
-                      "authors": authors, "date": hub_date(dates[j + 1])})
+            message = (
+                "".join(
+                    f"\n\nCo-authored-by: {a['user']} <{a['user']}@users.noreply.huggingface.co>" for a in authors[1:]
+                )
+                + "\n"
+            )
+        items.append(
+            {
+                "id": hex_id(rng, 40),
+                "title": _title(rng, kind),
+                "message": message,
+                "authors": authors,
+                "date": hub_date(dates[j + 1]),
+            }
+        )
     for index, seen in spellings_seen.items():
         canonical = people.names[index]
         if canonical in seen:
@@ -98,8 +132,17 @@ def make_commits(rng: random.Random, people: People, *, kind: str, committers: l
     return items
 
 
-def make_discussions(rng: random.Random, *, repo_type: str, repo_id: str, n: int, t0: int, t_end: int,
-                     authors: list[dict | None], pr_titles: dict[int, str] | None = None) -> list[dict]:
+def make_discussions(
+    rng: random.Random,
+    *,
+    repo_type: str,
+    repo_id: str,
+    n: int,
+    t0: int,
+    t_end: int,
+    authors: list[dict | None],
+    pr_titles: dict[int, str] | None = None,
+) -> list[dict]:
     """Discussion items newest first (`num` descending). `authors[i]` is the
     author object of discussion i+1, or None for a deleted user (no key)."""
     span = max(t_end - t0, 3600)
@@ -117,15 +160,28 @@ def make_discussions(rng: random.Random, *, repo_type: str, repo_id: str, n: int
             item["author"] = authors[i]
         reactions = []
         if rng.random() < 0.15:
-            reactions = [{"reaction": rng.choice(("thumbsup", "heart", "rocket", "eyes", "hugging_face")),
-                          "count": rng.randrange(1, 6)}]
+            reactions = [
+                {
+                    "reaction": rng.choice(("thumbsup", "heart", "rocket", "eyes", "hugging_face")),
+                    "count": rng.randrange(1, 6),
+                }
+            ]
         status = rng.choice(("open", "closed", "merged")) if is_pr else rng.choice(("open", "open", "closed"))
         if is_pr and rng.random() < 0.03:
             status = "draft"
-        item.update({"repo": repo, "title": title, "createdAt": hub_date(dates[i]),
-                     "topReactions": reactions, "status": status, "isPullRequest": is_pr,
-                     "numComments": rng.randrange(0, 6), "numReactionUsers": sum(r["count"] for r in reactions),
-                     "pinned": rng.random() < 0.005})
+        item.update(
+            {
+                "repo": repo,
+                "title": title,
+                "createdAt": hub_date(dates[i]),
+                "topReactions": reactions,
+                "status": status,
+                "isPullRequest": is_pr,
+                "numComments": rng.randrange(0, 6),
+                "numReactionUsers": sum(r["count"] for r in reactions),
+                "pinned": rng.random() < 0.005,
+            }
+        )
         items.append(item)
     items.reverse()
     return items

@@ -19,11 +19,22 @@ from hubwh.snapshot.format import SnapshotWriter
 from hubwh.synth import vocab
 from hubwh.synth.activity import make_commits, make_discussions
 from hubwh.synth.identities import People
-from hubwh.synth.repos import (DATASET_LICENSES, MODEL_LICENSES, PIPELINES, SDKS, SPACE_LICENSES, dataset_name,
-                               dataset_tags, model_card, model_library, model_name, model_tags, safetensors_info,
-                               space_name)
-from hubwh.synth.sampling import (Table, correlated, hub_date, object_id, parse_date,
-                                  tail_from_quantile)
+from hubwh.synth.repos import (
+    DATASET_LICENSES,
+    MODEL_LICENSES,
+    PIPELINES,
+    SDKS,
+    SPACE_LICENSES,
+    dataset_name,
+    dataset_tags,
+    model_card,
+    model_library,
+    model_name,
+    model_tags,
+    safetensors_info,
+    space_name,
+)
+from hubwh.synth.sampling import Table, correlated, hub_date, object_id, parse_date, tail_from_quantile
 from hubwh.synth.usage import UsagePool
 
 DAY = 86_400
@@ -31,14 +42,14 @@ DAY = 86_400
 HUB_DATES_START = parse_date("2022-03-02T23:29:04Z")
 HUB_START = parse_date("2019-01-01T00:00:00Z")
 PAPER_MODELS = 348_181
-FAMOUS_ORG_SHARE = 0.35             # org-owned models whose owner is a well-known org
+FAMOUS_ORG_SHARE = 0.35  # org-owned models whose owner is a well-known org
 
 # Commits per repo, including the system initial commit (Tables 2-4: quartiles
 # 2/3/5 for models, 2/4/7 for datasets; heavy tails).
 MODEL_COMMITS = (0.03, 0.27, 0.24, 0.13, 0.10, 0.06, 0.04, 0.03, 0.02, 0.015)
 DATASET_COMMITS = (0.05, 0.25, 0.12, 0.12, 0.08, 0.07, 0.07, 0.04, 0.03, 0.03)
 SPACE_COMMITS = (0.1, 0.22, 0.2, 0.13, 0.1, 0.06, 0.04, 0.03, 0.02, 0.02)
-EXTRA_COMMITTERS = (0.80, 0.12, 0.05, 0.02)        # 1, 2, 3, 4 extra committers, then a tail
+EXTRA_COMMITTERS = (0.80, 0.12, 0.05, 0.02)  # 1, 2, 3, 4 extra committers, then a tail
 # Legacy ids that are not already among the famous models.
 LEGACY = tuple(m for m in vocab.LEGACY_MODELS if m not in {f[0] for f in vocab.FAMOUS_MODELS})
 SPACE_MODEL_LISTS = (0.62, 0.17, 0.08, 0.04, 0.02)  # models listed by a space that lists any
@@ -50,13 +61,13 @@ class Params:
     datasets: int
     spaces: int
     seed: int
-    as_of: str = "2023-10-20T00:00:00Z"     # the snapshot's clock (the paper's data: Oct 2023)
-    outcome_share: float = 0.01             # repos listed but private/gated/deleted when fetched
-    social_share: float = 0.035             # users who collaborate (the non-isolate pool)
-    alias_share: float = 0.02               # users whose commits may carry alias spellings
-    org_share: float = 0.28                 # model repos owned by organisations
-    space_model_share: float = 0.38         # spaces that list at least one model
-    ghost_model_share: float = 0.02         # space->model ids that are not listed models
+    as_of: str = "2023-10-20T00:00:00Z"  # the snapshot's clock (the paper's data: Oct 2023)
+    outcome_share: float = 0.01  # repos listed but private/gated/deleted when fetched
+    social_share: float = 0.035  # users who collaborate (the non-isolate pool)
+    alias_share: float = 0.02  # users whose commits may carry alias spellings
+    org_share: float = 0.28  # model repos owned by organisations
+    space_model_share: float = 0.38  # spaces that list at least one model
+    ghost_model_share: float = 0.02  # space->model ids that are not listed models
 
 
 class SyntheticHub:
@@ -66,13 +77,22 @@ class SyntheticHub:
         self.rng = random.Random(f"hubwh-synth:{params.seed}")
         self.t_end = parse_date(params.as_of)
         self.scale = max(params.models / PAPER_MODELS, 0.005)
-        self.people = People(self.rng, params.seed, social_share=params.social_share,
-                             alias_share=params.alias_share,
-                             famous_org_repos=params.models * params.org_share * FAMOUS_ORG_SHARE)
-        self.active_users = array("i")         # user owner of each user-owned repo (preferential picks)
-        self.usage = UsagePool(self.rng, n_models=params.models, n_spaces=params.spaces,
-                               space_model_share=params.space_model_share,
-                               lists=SPACE_MODEL_LISTS, ghost_share=params.ghost_model_share)
+        self.people = People(
+            self.rng,
+            params.seed,
+            social_share=params.social_share,
+            alias_share=params.alias_share,
+            famous_org_repos=params.models * params.org_share * FAMOUS_ORG_SHARE,
+        )
+        self.active_users = array("i")  # user owner of each user-owned repo (preferential picks)
+        self.usage = UsagePool(
+            self.rng,
+            n_models=params.models,
+            n_spaces=params.spaces,
+            space_model_share=params.space_model_share,
+            lists=SPACE_MODEL_LISTS,
+            ghost_share=params.ghost_model_share,
+        )
         self.dataset_ids: list[str] = []
         self.base_models: list[str] = [m[0] for m in vocab.FAMOUS_MODELS[:12]]
         # Taken repo ids as 64-bit digests (a few hundred MB fewer than the strings at
@@ -148,7 +168,7 @@ class SyntheticHub:
                     # Team neighbours: the same few pairs work together, not the whole team.
                     other = team[(position + 1 + int(rng.random() ** 3 * (len(team) - 1))) % len(team)]
                 elif u < 0.8 and len(committers) == 1:
-                    other = people.partner(main)             # the same duo, repo after repo
+                    other = people.partner(main)  # the same duo, repo after repo
                 elif u < 0.87:
                     other = people.staff_pick.pick(rng)
                 else:
@@ -176,7 +196,7 @@ class SyntheticHub:
                 continue
             u = rng.random()
             if u < 0.08:
-                authors.append(None)                              # deleted user: no `author` key
+                authors.append(None)  # deleted user: no `author` key
             elif u < 0.09:
                 authors.append(people.bot_author(rng.choice(("dependabot[bot]", "leaderboard-bot"))))
             elif u < 0.22 and owner is not None:
@@ -212,8 +232,11 @@ class SyntheticHub:
             self._claim("model", repo_id)
             namespace = repo_id.split("/")[0] if "/" in repo_id else None
             org = namespace
-            t0 = (parse_date("2019-02-18T10:36:15Z") if namespace is None
-                  else min(self.t_end - 30 * DAY, parse_date("2022-06-01T00:00:00Z") + rng.randrange(400) * DAY))
+            t0 = (
+                parse_date("2019-02-18T10:36:15Z")
+                if namespace is None
+                else min(self.t_end - 30 * DAY, parse_date("2022-06-01T00:00:00Z") + rng.randrange(400) * DAY)
+            )
             usage = max(1, round(share * self.p.spaces))
             n_disc = max(1, int(rng.randrange(20, 300) * min(1.0, self.scale * 3)))
         else:
@@ -223,8 +246,13 @@ class SyntheticHub:
                 self._claim("model", repo_id)
                 namespace = None
                 t0 = parse_date("2019-06-01T00:00:00Z") + rng.randrange(900) * DAY
-                pipeline = ("text-generation" if "gpt" in repo_id or repo_id == "ctrl"
-                            else "text2text-generation" if repo_id.startswith("t5") else "fill-mask")
+                pipeline = (
+                    "text-generation"
+                    if "gpt" in repo_id or repo_id == "ctrl"
+                    else "text2text-generation"
+                    if repo_id.startswith("t5")
+                    else "fill-mask"
+                )
                 library = "transformers"
             else:
                 pipeline = PIPELINES.pick(rng)
@@ -241,8 +269,9 @@ class SyntheticHub:
             likes = tail_from_quantile(correlated(rng, q0, 0.8), 0.91, alpha=1.13, cap=10_000)
             downloads = tail_from_quantile(correlated(rng, q0, 0.7), 0.71, alpha=0.62, cap=70_000_000)
             usage = self.usage.model_degree(correlated(rng, q0, 0.8))
-            n_disc = tail_from_quantile(correlated(rng, q0, 0.6), 0.84, alpha=1.9,
-                                        cap=max(20, int(3000 * min(1, self.scale))))
+            n_disc = tail_from_quantile(
+                correlated(rng, q0, 0.6), 0.84, alpha=1.9, cap=max(20, int(3000 * min(1, self.scale)))
+            )
         author = namespace
         # Who commits: org team members, the owner, staff for legacy repos.
         if special or namespace is None:
@@ -252,50 +281,73 @@ class SyntheticHub:
             followers = []
             while len(committers) < team_size:
                 u = rng.random()
-                cand = (team[rng.randrange(len(team))] if u < 0.5 and team else
-                        people.staff_pick.pick(rng) if u < 0.7 else people.any_social())
+                cand = (
+                    team[rng.randrange(len(team))]
+                    if u < 0.5 and team
+                    else people.staff_pick.pick(rng)
+                    if u < 0.7
+                    else people.any_social()
+                )
                 if cand not in committers:
                     committers.append(cand)
             n_total = max(self.model_commits.draw(rng), 2 * team_size + 2)
         else:
             n_total = self.model_commits.draw(rng)
-            committers, followers = self._committers(owner=owner, org=org,
-                                                     multi_share=0.012 if owner is not None else 0.2,
-                                                     extras=self.extra_committers)
+            committers, followers = self._committers(
+                owner=owner, org=org, multi_share=0.012 if owner is not None else 0.2, extras=self.extra_committers
+            )
             if n_total > 1 and rng.random() < 0.01:
-                committers, followers = [], []                # all commits by since-deleted accounts
+                committers, followers = [], []  # all commits by since-deleted accounts
             n_total = max(n_total, len(committers) + 1) if n_total > 1 else 1
         bot = None
         if n_total > 2 and rng.random() < 0.025:
             bot = "SFconvertbot"
         elif n_total > 2 and rng.random() < 0.005:
             bot = "model-card-bot"
-        commits = make_commits(rng, people, kind="model", committers=committers, followers=followers,
-                               n_total=n_total, t0=t0, t_end=self.t_end, bot=bot, deleted_share=0.01)
+        commits = make_commits(
+            rng,
+            people,
+            kind="model",
+            committers=committers,
+            followers=followers,
+            n_total=n_total,
+            t0=t0,
+            t_end=self.t_end,
+            bot=bot,
+            deleted_share=0.01,
+        )
         last = commits[0]
         base = None
         if not special and rng.random() < 0.1 and self.base_models:
             base = self.base_models[int(len(self.base_models) * rng.random() ** 2)]
         safetensors = rng.random() < (0.25 if library in ("transformers", "diffusers") else 0.05)
-        tags = model_tags(rng, pipeline=pipeline, library=library, license_id=license_id, base_model=base,
-                          safetensors=safetensors)
+        tags = model_tags(
+            rng, pipeline=pipeline, library=library, license_id=license_id, base_model=base, safetensors=safetensors
+        )
         card = model_card(rng, license_id=license_id, base_model=base)
         created = t0
         recent = self.t_end - created < 45 * DAY
-        trending = int((likes ** 0.7) * rng.random()) if likes and (recent or likes > 100) else 0
+        trending = int((likes**0.7) * rng.random()) if likes and (recent or likes > 100) else 0
         gated = False
         if namespace == "meta-llama" or rng.random() < 0.012:
             gated = "manual" if namespace == "meta-llama" or rng.random() < 0.5 else "auto"
         record: dict = {"_id": object_id(rng, max(created, HUB_DATES_START)), "id": repo_id, "modelId": repo_id}
         if author:
             record["author"] = author
-        record.update({"sha": last["id"], "lastModified": last["date"], "private": False,
-                       "disabled": rng.random() < 0.0002, "gated": gated})
+        record.update(
+            {
+                "sha": last["id"],
+                "lastModified": last["date"],
+                "private": False,
+                "disabled": rng.random() < 0.0002,
+                "gated": gated,
+            }
+        )
         if pipeline:
             record["pipeline_tag"] = pipeline
         record["tags"] = tags
         record["downloads"] = downloads
-        older = rng.randrange(0, 50) if rng.random() < 0.3 else 0       # downloads before the last 30 days
+        older = rng.randrange(0, 50) if rng.random() < 0.3 else 0  # downloads before the last 30 days
         record["downloadsAllTime"] = downloads * rng.randrange(1, 40) + older
         if library:
             record["library_name"] = library
@@ -335,22 +387,33 @@ class SyntheticHub:
         license_id = None if rng.random() < 0.72 else DATASET_LICENSES.pick(rng)
         likes = tail_from_quantile(correlated(rng, q0, 0.8), 0.88, alpha=1.15, cap=4_000)
         downloads = tail_from_quantile(correlated(rng, q0, 0.7), 0.70, alpha=0.75, cap=10_000_000)
-        n_disc = tail_from_quantile(correlated(rng, q0, 0.6), 0.91, alpha=1.6,
-                                    cap=max(20, int(5000 * min(1, self.scale))))
+        n_disc = tail_from_quantile(
+            correlated(rng, q0, 0.6), 0.91, alpha=1.6, cap=max(20, int(5000 * min(1, self.scale)))
+        )
         if namespace is None:
             committers, followers = list(people.staff[:3]), []
             n_total = max(self.dataset_commits.draw(rng), 8)
         else:
             n_total = self.dataset_commits.draw(rng)
-            committers, followers = self._committers(owner=owner, org=org,
-                                                     multi_share=0.03 if owner is not None else 0.15,
-                                                     extras=self.extra_committers)
+            committers, followers = self._committers(
+                owner=owner, org=org, multi_share=0.03 if owner is not None else 0.15, extras=self.extra_committers
+            )
             n_total = max(n_total, len(committers) + 1) if n_total > 1 else 1
         bot = None
         if n_total > 2 and rng.random() < 0.03:
             bot = rng.choice(("github-actions[bot]", "hf-sync-bot"))
-        commits = make_commits(rng, people, kind="dataset", committers=committers, followers=followers, n_total=n_total,
-                               t0=t0, t_end=self.t_end, bot=bot, deleted_share=0.01)
+        commits = make_commits(
+            rng,
+            people,
+            kind="dataset",
+            committers=committers,
+            followers=followers,
+            n_total=n_total,
+            t0=t0,
+            t_end=self.t_end,
+            bot=bot,
+            deleted_share=0.01,
+        )
         last = commits[0]
         gated = False
         if rng.random() < 0.027:
@@ -358,21 +421,31 @@ class SyntheticHub:
         record: dict = {"_id": object_id(rng, max(t0, HUB_DATES_START)), "id": repo_id}
         if namespace:
             record["author"] = namespace
-        record.update({"disabled": False, "gated": gated, "lastModified": last["date"], "likes": likes,
-                       "private": False, "sha": last["id"]})
+        record.update(
+            {
+                "disabled": False,
+                "gated": gated,
+                "lastModified": last["date"],
+                "likes": likes,
+                "private": False,
+                "sha": last["id"],
+            }
+        )
         if rng.random() < 0.2:
             key = repo_id.split("/")[-1].replace("-", "_")
             record["citation"] = f"@misc{{{key},\n  title={{{repo_id}}},\n  year={{2023}}\n}}"
         if rng.random() < 0.6:
-            record["description"] = (f"\n\t\n\t\t\n\t\tDataset Card for {repo_id.split('/')[-1]}\n\t\n\n"
-                                     f"A dataset of {rng.choice(vocab.MODALITIES)} examples… See the full "
-                                     f"description on the dataset page: https://huggingface.co/datasets/{repo_id}.")
+            record["description"] = (
+                f"\n\t\n\t\t\n\t\tDataset Card for {repo_id.split('/')[-1]}\n\t\n\n"
+                f"A dataset of {rng.choice(vocab.MODALITIES)} examples… See the full "
+                f"description on the dataset page: https://huggingface.co/datasets/{repo_id}."
+            )
         record["downloads"] = downloads
         record["downloadsAllTime"] = downloads * rng.randrange(1, 30)
         if rng.random() < 0.05:
             record["paperswithcode_id"] = repo_id.split("/")[-1].lower()
         record["tags"] = dataset_tags(rng, license_id)
-        record["trendingScore"] = int((likes ** 0.7) * rng.random()) if likes > 20 else 0
+        record["trendingScore"] = int((likes**0.7) * rng.random()) if likes > 20 else 0
         if license_id or rng.random() < 0.3:
             card: dict = {}
             if license_id:
@@ -400,16 +473,27 @@ class SyntheticHub:
         repo_id = self._unique("space", namespace, lambda: space_name(rng))
         t0 = self._created(doubling_days=200)
         likes = tail_from_quantile(correlated(rng, q0, 0.8), 0.86, alpha=1.05, cap=10_000)
-        n_disc = tail_from_quantile(correlated(rng, q0, 0.7), 0.96, alpha=1.3,
-                                    cap=max(20, int(2000 * min(1, self.scale))))
+        n_disc = tail_from_quantile(
+            correlated(rng, q0, 0.7), 0.96, alpha=1.3, cap=max(20, int(2000 * min(1, self.scale)))
+        )
         n_total = self.space_commits.draw(rng)
-        committers, followers = self._committers(owner=owner, org=org,
-                                                 multi_share=0.05 if owner is not None else 0.3,
-                                                 extras=self.space_extra)
+        committers, followers = self._committers(
+            owner=owner, org=org, multi_share=0.05 if owner is not None else 0.3, extras=self.space_extra
+        )
         n_total = max(n_total, len(committers) + 1) if n_total > 1 else 1
         bot = "github-actions[bot]" if n_total > 2 and rng.random() < 0.03 else None
-        commits = make_commits(rng, people, kind="space", committers=committers, followers=followers, n_total=n_total,
-                               t0=t0, t_end=self.t_end, bot=bot, deleted_share=0.005)
+        commits = make_commits(
+            rng,
+            people,
+            kind="space",
+            committers=committers,
+            followers=followers,
+            n_total=n_total,
+            t0=t0,
+            t_end=self.t_end,
+            bot=bot,
+            deleted_share=0.005,
+        )
         last = commits[0]
         sdk = SDKS.pick(rng)
         models = self.usage.space_models(rng, people)
@@ -420,9 +504,13 @@ class SyntheticHub:
         title = repo_id.split("/")[-1].replace("-", " ").title()
         if rng.random() < 0.03:
             title = f"{rng.choice(vocab.UNICODE_WORDS).capitalize()} {title}"
-        card: dict = {"title": title, "emoji": rng.choice(vocab.SPACE_EMOJIS),
-                      "colorFrom": rng.choice(("blue", "red", "green", "indigo", "pink", "yellow")),
-                      "colorTo": rng.choice(("purple", "gray", "blue", "green", "yellow")), "sdk": sdk}
+        card: dict = {
+            "title": title,
+            "emoji": rng.choice(vocab.SPACE_EMOJIS),
+            "colorFrom": rng.choice(("blue", "red", "green", "indigo", "pink", "yellow")),
+            "colorTo": rng.choice(("purple", "gray", "blue", "green", "yellow")),
+            "sdk": sdk,
+        }
         if sdk in ("gradio", "streamlit"):
             card["app_file"] = "app.py"
         card["pinned"] = rng.random() < 0.1
@@ -430,19 +518,29 @@ class SyntheticHub:
             card["license"] = SPACE_LICENSES.pick(rng)
         if models and rng.random() < 0.8:
             card["models"] = models[:20]
-        record: dict = {"_id": object_id(rng, max(t0, HUB_DATES_START)), "id": repo_id, "author": namespace,
-                        "cardData": card, "createdAt": self._created_at(t0, seconds=10), "disabled": False,
-                        "gated": False, "lastModified": last["date"], "likes": likes, "private": False,
-                        "sdk": sdk, "sha": last["id"], "tags": [sdk, "region:us"],
-                        "trendingScore": int((likes ** 0.7) * rng.random()) if likes > 10 else 0}
+        record: dict = {
+            "_id": object_id(rng, max(t0, HUB_DATES_START)),
+            "id": repo_id,
+            "author": namespace,
+            "cardData": card,
+            "createdAt": self._created_at(t0, seconds=10),
+            "disabled": False,
+            "gated": False,
+            "lastModified": last["date"],
+            "likes": likes,
+            "private": False,
+            "sdk": sdk,
+            "sha": last["id"],
+            "tags": [sdk, "region:us"],
+            "trendingScore": int((likes**0.7) * rng.random()) if likes > 10 else 0,
+        }
         if models:
             record["models"] = models
         if datasets:
             record["datasets"] = datasets
         self._write_repo(writer, rng, "space", record, commits, n_disc, owner, t0)
 
-    def _write_repo(self, writer, rng, repo_type: str, record: dict, commits: list, n_disc: int,
-                    owner, t0) -> None:
+    def _write_repo(self, writer, rng, repo_type: str, record: dict, commits: list, n_disc: int, owner, t0) -> None:
         """Write a repo's record, commits, forced outcome and discussions (same calls, same
         random draws, for every repo type)."""
         repo_id = record["id"]
@@ -451,17 +549,27 @@ class SyntheticHub:
         writer.add_commits(repo_type, repo_id, commits)
         if n_disc:
             authors, prs = self._discussion_authors(n_disc, owner, repo_type)
-            writer.add_discussions(repo_type, repo_id, make_discussions(
-                rng, repo_type=repo_type, repo_id=repo_id, n=n_disc, t0=t0, t_end=self.t_end,
-                authors=authors, pr_titles=prs))
+            writer.add_discussions(
+                repo_type,
+                repo_id,
+                make_discussions(
+                    rng,
+                    repo_type=repo_type,
+                    repo_id=repo_id,
+                    n=n_disc,
+                    t0=t0,
+                    t_end=self.t_end,
+                    authors=authors,
+                    pr_titles=prs,
+                ),
+            )
 
     # ---- the whole snapshot -----------------------------------------------------------------
 
     def run(self) -> Path:
         p = self.p
         params = {k: v for k, v in asdict(p).items() if k != "seed"}
-        with SnapshotWriter(self.out, source="synthetic", seed=p.seed, created_at=p.as_of,
-                            params=params) as writer:
+        with SnapshotWriter(self.out, source="synthetic", seed=p.seed, created_at=p.as_of, params=params) as writer:
             for i in range(p.models):
                 self._model(writer, i)
             self.usage.freeze()
@@ -477,11 +585,16 @@ class SyntheticHub:
         findable = people.findable_aliases()
         return {
             "aliases": sorted([alias, canonical] for alias, canonical in findable.items()),
-            "hard_aliases": sorted([alias, canonical] for alias, canonical in
-                                   {**people.hard_aliases, **people.used_aliases}.items() if alias not in findable),
+            "hard_aliases": sorted(
+                [alias, canonical]
+                for alias, canonical in {**people.hard_aliases, **people.used_aliases}.items()
+                if alias not in findable
+            ),
             "bots": sorted(set(vocab.COMMIT_BOTS) | set(vocab.DISCUSSION_BOTS)),
-            "legacy_model_ids": sorted([m[0] for m in vocab.FAMOUS_MODELS[:self.p.models] if "/" not in m[0]]
-                                       + list(LEGACY[:max(0, self.p.models - len(vocab.FAMOUS_MODELS))])),
+            "legacy_model_ids": sorted(
+                [m[0] for m in vocab.FAMOUS_MODELS[: self.p.models] if "/" not in m[0]]
+                + list(LEGACY[: max(0, self.p.models - len(vocab.FAMOUS_MODELS))])
+            ),
             "ghost_model_ids": sorted(self.usage.ghosts),
             "outcomes": dict(self.outcomes),
             "n_users": people.n_users,

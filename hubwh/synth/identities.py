@@ -32,8 +32,9 @@ def normalise(name: str) -> str:
     return _NORMALISE.sub("", name.lower())
 
 
-_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "ı": "i", "þ": "th", "Þ": "Th",
-                       "đ": "d", "Đ": "D"})
+_FOLD = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "ı": "i", "þ": "th", "Þ": "Th", "đ": "d", "Đ": "D"}
+)
 
 
 def ascii_fold(text: str) -> str:
@@ -51,8 +52,15 @@ def findable(alias: str, canonical: str) -> bool:
 class People:
     """All user accounts (developers) and organisations."""
 
-    def __init__(self, rng: random.Random, seed: int, *, social_share: float, alias_share: float,
-                 famous_org_repos: float = 10_000.0):
+    def __init__(
+        self,
+        rng: random.Random,
+        seed: int,
+        *,
+        social_share: float,
+        alias_share: float,
+        famous_org_repos: float = 10_000.0,
+    ):
         self.rng = rng
         self.salt = seed * 0x10001
         self.social_share = social_share
@@ -60,22 +68,22 @@ class People:
         self.names: list[str] = []
         self.fullnames: list[str] = []
         self.social = bytearray()
-        self.taken: set[str] = set()             # normalised names of users and orgs
-        self.social_users = array("i")           # indexes of social users (collaborators)
+        self.taken: set[str] = set()  # normalised names of users and orgs
+        self.social_users = array("i")  # indexes of social users (collaborators)
         # person -> (rule-b git name or None, [rule-a variants]); planted, maybe unused
         self.alias_spellings: dict[int, tuple[str | None, list[str]]] = {}
-        self.used_aliases: dict[str, str] = {}   # alias -> canonical, seen in commits, findable
-        self.hard_aliases: dict[str, str] = {}   # seen in commits, not findable by the rules
-        self.committed = bytearray()             # 1 when the username itself authored a commit
+        self.used_aliases: dict[str, str] = {}  # alias -> canonical, seen in commits, findable
+        self.hard_aliases: dict[str, str] = {}  # seen in commits, not findable by the rules
+        self.committed = bytearray()  # 1 when the username itself authored a commit
         # Staff are not in the collaborator pool: they join repos only through `staff_pick`.
         self.staff = [self._reserve(name, social=False) for name in vocab.STAFF]
         self.staff_pick = Weighted((i, 1.0 / (r + 1) ** 1.1) for r, i in enumerate(self.staff))
-        self.orgs: dict[str, list[int]] = {}     # org name -> team (user indexes)
-        self.partners: dict[int, int] = {}       # social user -> usual collaborator
+        self.orgs: dict[str, list[int]] = {}  # org name -> team (user indexes)
+        self.partners: dict[int, int] = {}  # social user -> usual collaborator
         for org in vocab.FAMOUS_ORGS:
             self.taken.add(normalise(org))
         self.synthetic_orgs: list[str] = []
-        self.org_owner_history = array("i")      # synthetic org index per org-owned repo
+        self.org_owner_history = array("i")  # synthetic org index per org-owned repo
         self.famous_org_pick = Weighted(vocab.FAMOUS_ORGS)
         # Expected repos per unit of famous-org weight: team sizes grow with an org's repos.
         self.repos_per_weight = famous_org_repos / sum(vocab.FAMOUS_ORGS.values())
@@ -121,8 +129,12 @@ class People:
             canonical = f"{first}{last}"
             if normalise(canonical) not in self.taken:
                 index = self._reserve(canonical, social=social, fullname=real)
-                variants = [f"{first.capitalize()}-{last.capitalize()}", f"{first}_{last}",
-                            f"{first.capitalize()}{last.capitalize()}", f"{first}.{last}"]
+                variants = [
+                    f"{first.capitalize()}-{last.capitalize()}",
+                    f"{first}_{last}",
+                    f"{first.capitalize()}{last.capitalize()}",
+                    f"{first}.{last}",
+                ]
                 rng.shuffle(variants)
                 git_name = real if rng.random() < 0.6 else None
                 self.alias_spellings[index] = (git_name, variants[: rng.choice((0, 1, 1, 2))])
@@ -213,7 +225,7 @@ class People:
             self.new_org()
             index = len(self.synthetic_orgs) - 1
         else:
-            index = history[rng.randrange(len(history))]   # preferential: orgs with many repos
+            index = history[rng.randrange(len(history))]  # preferential: orgs with many repos
         history.append(index)
         return self.synthetic_orgs[index]
 
@@ -227,8 +239,9 @@ class People:
         h = mix64(index + self.salt + 17)
         if h % 10 < 6:
             return None
-        return (f"https://cdn-avatars.huggingface.co/v1/production/uploads/{self.user_oid(index)}/"
-                f"{format(h, '016x')}.jpeg")
+        return (
+            f"https://cdn-avatars.huggingface.co/v1/production/uploads/{self.user_oid(index)}/{format(h, '016x')}.jpeg"
+        )
 
     def commit_author(self, index: int) -> dict:
         avatar = self.avatar(index)
@@ -239,16 +252,31 @@ class People:
     def discussion_author(self, index: int) -> dict:
         h = mix64(index + self.salt + 5)
         avatar = self.avatar(index) or f"/avatars/{format(h, '016x')}{format(mix64(h), '016x')}.svg"
-        return {"_id": self.user_oid(index), "avatarUrl": avatar, "fullname": self.fullnames[index],
-                "name": self.names[index], "isHf": index < len(vocab.STAFF), "isHfAdmin": False,
-                "isMod": False, "type": "user", "isPro": h % 17 == 0}
+        return {
+            "_id": self.user_oid(index),
+            "avatarUrl": avatar,
+            "fullname": self.fullnames[index],
+            "name": self.names[index],
+            "isHf": index < len(vocab.STAFF),
+            "isHfAdmin": False,
+            "isMod": False,
+            "type": "user",
+            "isPro": h % 17 == 0,
+        }
 
     def bot_author(self, name: str) -> dict:
         """A bot's discussion author object (bots are ordinary user accounts on the Hub)."""
-        h = sum(ord(c) * 131 ** i for i, c in enumerate(name)) & 0xFFFFFFFFFFFF
-        return {"_id": format(0x62000000 + h % 0x1000000, "08x") + format(mix64(h), "016x"),
-                "avatarUrl": f"/avatars/{format(mix64(h + 1), '016x')}.svg", "fullname": name, "name": name,
-                "isHf": False, "isHfAdmin": False, "isMod": False, "type": "user"}
+        h = sum(ord(c) * 131**i for i, c in enumerate(name)) & 0xFFFFFFFFFFFF
+        return {
+            "_id": format(0x62000000 + h % 0x1000000, "08x") + format(mix64(h), "016x"),
+            "avatarUrl": f"/avatars/{format(mix64(h + 1), '016x')}.svg",
+            "fullname": name,
+            "name": name,
+            "isHf": False,
+            "isHfAdmin": False,
+            "isMod": False,
+            "type": "user",
+        }
 
     def spelling(self, index: int, repo_use: dict) -> str:
         """The name a person's commit carries in one repo: usually the username,
@@ -286,4 +314,3 @@ class People:
     @property
     def n_users(self) -> int:
         return len(self.names)
-

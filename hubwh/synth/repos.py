@@ -18,8 +18,18 @@ SPACE_LICENSES = Weighted(vocab.SPACE_LICENSES)
 LIBRARIES = {k: Weighted(v) for k, v in vocab.LIBRARY_BY_PIPELINE.items()}
 DEFAULT_LIBRARY = Weighted(vocab.DEFAULT_LIBRARY)
 SDKS = Weighted(vocab.SPACE_SDKS)
-RL_ENVS = ("LunarLander-v2", "CartPole-v1", "SpaceInvadersNoFrameskip-v4", "Huggy", "PandaReachDense-v3",
-           "SnowballTarget", "Pyramids", "doom_health_gathering_supreme", "Taxi-v3", "FrozenLake-v1")
+RL_ENVS = (
+    "LunarLander-v2",
+    "CartPole-v1",
+    "SpaceInvadersNoFrameskip-v4",
+    "Huggy",
+    "PandaReachDense-v3",
+    "SnowballTarget",
+    "Pyramids",
+    "doom_health_gathering_supreme",
+    "Taxi-v3",
+    "FrozenLake-v1",
+)
 DATASET_WORDS = ("dataset", "data", "corpus", "qa", "instructions", "images", "audio", "eval", "bench", "pairs")
 DATASET_KINDS = ("QA", "Set", "Bench", "Corpus", "Instruct")
 SPACE_WORDS = ("demo", "app", "chat", "bot", "generator", "classifier", "playground", "space", "ui")
@@ -85,14 +95,32 @@ def model_library(rng: random.Random, pipeline: str | None) -> str | None:
     return (table or DEFAULT_LIBRARY).pick(rng)
 
 
-def model_tags(rng: random.Random, *, pipeline: str | None, library: str | None, license_id: str | None,
-               base_model: str | None, safetensors: bool) -> list[str]:
+def model_tags(
+    rng: random.Random,
+    *,
+    pipeline: str | None,
+    library: str | None,
+    license_id: str | None,
+    base_model: str | None,
+    safetensors: bool,
+) -> list[str]:
     tags: list[str] = []
     model_type = None
     if library == "transformers":
         tags.append("transformers")
-        tags.extend(rng.choice((("pytorch",), ("pytorch",), ("safetensors",), ("pytorch", "safetensors"),
-                                ("tf",), ("pytorch", "tf", "jax"), ("onnx",))))
+        tags.extend(
+            rng.choice(
+                (
+                    ("pytorch",),
+                    ("pytorch",),
+                    ("safetensors",),
+                    ("pytorch", "safetensors"),
+                    ("tf",),
+                    ("pytorch", "tf", "jax"),
+                    ("onnx",),
+                )
+            )
+        )
         model_type = rng.choice(TEXT_GEN_TYPES) if pipeline == "text-generation" else rng.choice(vocab.MODEL_TYPES)
         tags.append(model_type)
     elif library == "stable-baselines3":

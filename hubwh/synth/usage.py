@@ -15,15 +15,23 @@ from array import array
 from hubwh.synth import vocab
 from hubwh.synth.sampling import Table, hex_id
 
-ONE_SHARE = 0.55        # used models used by exactly one space (paper: median 1)
-TARGET_MEAN = 6.0       # mean usage of the generic used models; with the well-known models pinned at
-                        # their paper shares, the mean over all used models is about 6.7 (paper §4.3.1)
-LIST_ALPHA = 1.4        # tail of the number of models a space lists (a few list hundreds)
+ONE_SHARE = 0.55  # used models used by exactly one space (paper: median 1)
+TARGET_MEAN = 6.0  # mean usage of the generic used models; with the well-known models pinned at
+# their paper shares, the mean over all used models is about 6.7 (paper §4.3.1)
+LIST_ALPHA = 1.4  # tail of the number of models a space lists (a few list hundreds)
 
 
 class UsagePool:
-    def __init__(self, rng: random.Random, *, n_models: int, n_spaces: int, space_model_share: float,
-                 lists: tuple[float, ...], ghost_share: float = 0.02):
+    def __init__(
+        self,
+        rng: random.Random,
+        *,
+        n_models: int,
+        n_spaces: int,
+        space_model_share: float,
+        lists: tuple[float, ...],
+        ghost_share: float = 0.02,
+    ):
         self.rng = rng
         self.n_spaces = n_spaces
         self.share = space_model_share
@@ -33,8 +41,11 @@ class UsagePool:
         # Expected models listed per space that lists any, by summing the tail numerically.
         mean_list = sum((k + 1) * p for k, p in enumerate(lists))
         xmin = len(lists) + 1
-        mean_list += rest * sum(min(self.lists.cap, int(xmin * ((1 - (j + 0.5) / 2000) ** (-1 / LIST_ALPHA))))
-                                for j in range(2000)) / 2000
+        mean_list += (
+            rest
+            * sum(min(self.lists.cap, int(xmin * ((1 - (j + 0.5) / 2000) ** (-1 / LIST_ALPHA)))) for j in range(2000))
+            / 2000
+        )
         self.mean_list = mean_list
         self.spaces_left = n_spaces
         target = n_spaces * space_model_share * mean_list
@@ -121,7 +132,7 @@ class UsagePool:
                 tries += 1
             self.next_slot += 1
             if index in seen:
-                continue                       # rare: the slot is lost
+                continue  # rare: the slot is lost
             seen.add(index)
             out.append(self.ids[index])
         if rng.random() < self.ghost_share * max(1, n):
