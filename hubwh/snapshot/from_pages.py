@@ -73,15 +73,17 @@ def _read_page(path: Path) -> list:
 def build_from_pages(
     out: str | Path,
     *,
-    models: str | Path,
-    datasets: str | Path,
+    models: str | Path | None = None,
+    datasets: str | Path | None = None,
     spaces: str | Path | None = None,
     created_at: str | None = None,
 ) -> PagesReport:
-    """Write a snapshot at `out` from folders of list pages; return what happened."""
-    sources = {"model": Path(models), "dataset": Path(datasets)}
-    if spaces is not None:
-        sources["space"] = Path(spaces)
+    """Write a snapshot at `out` from folders of list pages (at least one of `models`,
+    `datasets`, `spaces`; a type without a folder has no repos); return what happened."""
+    given = {"model": models, "dataset": datasets, "space": spaces}
+    sources = {repo_type: Path(folder) for repo_type, folder in given.items() if folder is not None}
+    if not sources:
+        raise HubwhError("no list pages given: name a folder of them with --models, --datasets or --spaces")
     files = {repo_type: _page_files(folder) for repo_type, folder in sources.items()}
     report = PagesReport()
     newest = ""
