@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hubwh.errors import HubwhError
-from hubwh.snapshot.format import SnapshotWriter
+from hubwh.snapshot.format import GZIP_ERRORS, SnapshotWriter, gzip_problem, json_problem
 
 
 @dataclass
@@ -57,14 +57,12 @@ def _read_page(path: Path) -> list:
     if raw[:2] == b"\x1f\x8b":  # gzip magic, whatever the file is called
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ValueError(f"not a valid gzip file ({exc})") from None
+        except GZIP_ERRORS as exc:
+            raise ValueError(gzip_problem(exc)) from None
     try:
         value = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 ({exc.reason})") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except ValueError as exc:  # UnicodeDecodeError included
+        raise ValueError(json_problem(exc)) from None
     if not isinstance(value, list):
         raise ValueError(f"not a JSON array (a list page is an array; got {type(value).__name__})")
     return value
