@@ -4,5 +4,7 @@
 class HubwhError(Exception):
     """A user-facing failure (bad path, unreachable Hub, malformed input...).
 
-    The CLI prints `hubwh: <message>` and exits with status 2, no traceback.
+    The CLI prints `hubwh COMMAND: <message>` and exits with status 2, no traceback.
+    A message about a file that cannot be read or parsed starts with its path, and
+    `path:LINE:` for a record of a JSON Lines file.
     """

@@ -203,3 +203,55 @@ def test_snapshot_cli(tmp_path, capsys):
     )
     assert "source pages" in proc.stdout
     assert "datasets" in proc.stdout and "3 records" in proc.stdout
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "hubwh.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_from_pages_takes_a_folder_of_model_pages_alone(tmp_path):
+    """Model pages alone (no --datasets, no --spaces) make a snapshot; the pages are the
+    emulator's own answers to GET /api/models, paged through its Link cursors."""
+    import httpx2
+
+    from hubwh.emulator import Emulator, sample
+
+    pages = tmp_path / "model-pages"
+    pages.mkdir()
+    listed = []
+    with Emulator(sample.write_sample_hub(tmp_path / "hub"), page_size=4) as emu:
+        url = f"{emu.url}/api/models"
+        while url:
+            r = httpx2.get(url)
+            r.raise_for_status()
+            listed += r.json()
+            n = len(list(pages.iterdir())) + 1
+            # every other page gzipped, as a crawl may store them
+            (pages / f"page-{n}.json").write_bytes(gzip.compress(r.content) if n % 2 else r.content)
+            url = r.links.get("next", {}).get("url")
+    n_pages = len(list(pages.iterdir()))
+    assert n_pages >= 3
+
+    out = tmp_path / "snap"
+    proc = _cli("snapshot", "from-pages", "--models", str(pages), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        proc.stdout.splitlines()[-1]
+        == f"models: {n_pages} pages, {len(listed)} items, {len(listed)} kept, 0 duplicates, 0 bad items"
+    )
+    snap = Snapshot(out)
+    assert list(snap.iter_repos("model")) == listed  # each record as listed, in page order
+    assert list(snap.iter_repos("dataset")) == [] and list(snap.iter_repos("space")) == []
+    assert snap.manifest["params"]["models"] == str(pages) and "datasets" not in snap.manifest["params"]
+    # ... and the snapshot serves
+    with Emulator(out) as emu:
+        assert len(httpx2.get(f"{emu.url}/api/models?limit=1000").json()) == len(listed)
+
+
+def test_from_pages_without_any_folder_says_so_in_one_line(tmp_path):
+    proc = _cli("snapshot", "from-pages", "--out", str(tmp_path / "snap"))
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "hubwh snapshot: no list pages given: name a folder of them with --models, --datasets or --spaces"
+    ]
+    assert not (tmp_path / "snap").exists()

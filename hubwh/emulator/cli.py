@@ -1,16 +1,18 @@
 """`hubwh emulate --snapshot DIR [--port P] [--rate-limit CALLS/SECONDS]
 [--latency-ms MS] [--fault-rate F] [--faults KINDS] [--seed S] [--page-size N]`: serve a snapshot
-until interrupted. The first line of output is the URL served."""
+until SIGINT or SIGTERM (either stops it cleanly, status 0). The first line of output is
+the URL served."""
 
 from __future__ import annotations
 
 import argparse
 import signal
 import sys
-import threading
 
 from hubwh.emulator.control import DEFAULT_FAULTS, FAULT_KINDS, parse_rate_limit
 from hubwh.errors import HubwhError
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,20 +57,29 @@ def main(argv: list[str] | None = None) -> int:
         )
     except ValueError as exc:
         raise HubwhError(str(exc)) from None
+    # SIGINT and SIGTERM are blocked in every thread and taken by the main thread with sigwait,
+    # so no signal handler ever runs: a handler runs between any two bytecodes of the main
+    # thread, and one that sets a threading.Event there can wait for ever on the Event's lock
+    # when the main thread already holds it (inside Event.wait). A signal that comes while
+    # the server starts or stops waits, pending, instead. Blocked before the server's threads
+    # start, as they inherit the mask.
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
-        url = emulator.start()
-    except OSError as exc:
-        raise HubwhError(f"cannot listen on 127.0.0.1:{args.port} ({exc})") from None
-    print(url, flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        while not stop.wait(1.0):
-            pass
-    except KeyboardInterrupt:
-        pass
+        try:
+            url = emulator.start()
+        except OSError as exc:
+            raise HubwhError(f"cannot listen on 127.0.0.1:{args.port} ({exc})") from None
+        try:
+            print(url, flush=True)
+            signal.sigwait(STOP_SIGNALS)
+        finally:
+            emulator.stop()
+            counts = {k: v for k, v in emulator.counts().items() if v}
+            print(f"served: {counts}", file=sys.stderr, flush=True)
     finally:
-        emulator.stop()
-        counts = {k: v for k, v in emulator.counts().items() if v}
-        print(f"served: {counts}", file=sys.stderr, flush=True)
+        # A second signal sent while stopping is taken here, not by its default action
+        # (death by SIGTERM, KeyboardInterrupt) once unblocked.
+        while STOP_SIGNALS & signal.sigpending():
+            signal.sigwait(STOP_SIGNALS)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
     return 0

@@ -14,7 +14,6 @@ invalidates the cached sort orders.
 from __future__ import annotations
 
 import bisect
-import gzip
 import json
 import math
 import threading
@@ -24,7 +23,15 @@ from collections import OrderedDict
 from pathlib import Path
 
 from hubwh.errors import HubwhError
-from hubwh.snapshot.format import COMMITS_FILE, DISCUSSIONS_FILE, REPO_FILES, REPO_TYPES, Snapshot
+from hubwh.snapshot.format import (
+    COMMITS_FILE,
+    DISCUSSIONS_FILE,
+    REPO_FILES,
+    REPO_TYPES,
+    Snapshot,
+    iter_gz_lines,
+    json_problem,
+)
 
 # Sort keys the list endpoints accept (wire names; the client maps its own
 # snake_case names to these). Numeric keys sort missing values last, date keys
@@ -225,26 +232,28 @@ def _iter_per_repo(path: Path, list_key: str):
     are split without parsing the array (a repo id cannot hold a quote, so the
     first `,"commits":` is the key); any other layout is parsed whole."""
     key = b',"' + list_key.encode() + b'":'
-    with gzip.open(path, "rb") as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line:
-                continue
-            pos = line.find(key) if line.startswith(b'{"repo_type":') else -1
-            if pos > 0 and line.endswith(b"]}"):
-                try:
-                    head = json.loads(line[:pos] + b"}")
-                    array_bytes = line[pos + len(key) : -1]
-                    if array_bytes.startswith(b"["):
-                        yield head["repo_type"], head["repo_id"], array_bytes
-                        continue
-                except (ValueError, KeyError, TypeError):
-                    pass
-            try:  # any other layout: parse the whole line
-                row = json.loads(line)
-                yield row["repo_type"], row["repo_id"], dumps(row[list_key])
-            except (ValueError, KeyError, TypeError) as exc:
-                raise HubwhError(f"{path}:{lineno}: not a per-repo {list_key} line ({exc})") from None
+    for lineno, line in iter_gz_lines(path):
+        pos = line.find(key) if line.startswith(b'{"repo_type":') else -1
+        if pos > 0 and line.endswith(b"]}"):
+            try:
+                head = json.loads(line[:pos] + b"}")
+                array_bytes = line[pos + len(key) : -1]
+                if array_bytes.startswith(b"["):
+                    yield head["repo_type"], head["repo_id"], array_bytes
+                    continue
+            except (ValueError, KeyError, TypeError):
+                pass
+        try:  # any other layout: parse the whole line
+            row = json.loads(line)
+        except ValueError as exc:
+            raise HubwhError(f"{path}:{lineno}: {json_problem(exc, in_line=True)}") from None
+        try:
+            repo_type, repo_id, items = row["repo_type"], row["repo_id"], row[list_key]
+        except (KeyError, TypeError):
+            raise HubwhError(
+                f"{path}:{lineno}: not a per-repo line (an object with repo_type, repo_id, {list_key})"
+            ) from None
+        yield repo_type, repo_id, dumps(items)
 
 
 class Store:
@@ -261,18 +270,14 @@ class Store:
             path = snap.path / REPO_FILES[repo_type]
             if not path.is_file():
                 continue
-            with gzip.open(path, "rb") as fh:
-                for lineno, line in enumerate(fh, 1):
-                    line = line.strip()
-                    if not line:
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except ValueError as exc:
-                        raise HubwhError(f"{path}:{lineno}: not valid JSON ({exc})") from None
-                    if not isinstance(record, dict) or "id" not in record:
-                        raise HubwhError(f"{path}:{lineno}: a {repo_type} record needs an 'id'")
-                    table.add(line, record)
+            for lineno, line in iter_gz_lines(path):
+                try:
+                    record = json.loads(line)
+                except ValueError as exc:
+                    raise HubwhError(f"{path}:{lineno}: {json_problem(exc, in_line=True)}") from None
+                if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+                    raise HubwhError(f"{path}:{lineno}: a {repo_type} record needs a string 'id'")
+                table.add(line, record)
         # (repo_type, repo_id) -> raw JSON array bytes
         self.commits: dict[tuple[str, str], bytes] = {}
         self.discussions: dict[tuple[str, str], bytes] = {}

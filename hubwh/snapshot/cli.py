@@ -51,9 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hubwh snapshot", description="Build or inspect Hub snapshots.")
     sub = parser.add_subparsers(dest="command", required=True)
     pages = sub.add_parser("from-pages", help="build a snapshot from raw list pages (JSON arrays, plain or gzipped)")
-    pages.add_argument("--models", required=True, help="folder of GET /api/models pages")
-    pages.add_argument("--datasets", required=True, help="folder of GET /api/datasets pages")
-    pages.add_argument("--spaces", help="folder of GET /api/spaces pages (optional)")
+    # Any one of the three will do: a repo type without a folder has no repos in the snapshot.
+    pages.add_argument("--models", help="folder of GET /api/models pages")
+    pages.add_argument("--datasets", help="folder of GET /api/datasets pages")
+    pages.add_argument("--spaces", help="folder of GET /api/spaces pages")
     pages.add_argument("--out", required=True, help="snapshot folder to write")
     pages.add_argument("--created-at", help="the snapshot's date (default: the newest date in its records)")
     info = sub.add_parser("info", help="print a snapshot's manifest and file sizes")

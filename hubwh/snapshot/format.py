@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -131,16 +132,79 @@ class SnapshotWriter:
         self.close()
 
 
+# What reading a gzip file can raise: truncated (EOFError), not gzip or a bad CRC
+# (BadGzipFile, an OSError), corrupt deflate data (zlib.error), unreadable (OSError).
+GZIP_ERRORS = (OSError, EOFError, zlib.error)
+
+
+def gzip_problem(exc: BaseException) -> str:
+    """What went wrong reading a gzip file, in words (for `path: problem`)."""
+    if isinstance(exc, EOFError):
+        return "the gzip data ends early (a truncated file?)"
+    if isinstance(exc, gzip.BadGzipFile):
+        return f"not a valid gzip file ({exc})"
+    if isinstance(exc, zlib.error):
+        return f"corrupt gzip data ({exc})"
+    return f"cannot read it ({getattr(exc, 'strerror', None) or exc})"
+
+
+def json_problem(exc: ValueError, *, in_line: bool = False) -> str:
+    """What is wrong with a JSON text, in words; `in_line`: the text is one JSONL line."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, json.JSONDecodeError):
+        where = f"column {exc.colno}" if in_line else f"line {exc.lineno} column {exc.colno}"
+        return f"not valid JSON ({exc.msg}: {where})"
+    return f"not valid JSON ({exc})"
+
+
+def iter_gz_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, line without surrounding blanks) per non-blank line of a gzip file.
+
+    A file that cannot be read to its end raises a HubwhError naming it and the line
+    where reading stopped."""
+    lineno = 0
+    try:
+        with gzip.open(path, "rb") as fh:
+            for lineno, line in enumerate(fh, 1):
+                line = line.strip()
+                if line:
+                    yield lineno, line
+    except GZIP_ERRORS as exc:
+        raise HubwhError(f"{path}:{lineno + 1}: {gzip_problem(exc)}") from None
+
+
+def _iter_numbered(path: Path) -> Iterator[tuple[int, Any]]:
+    for lineno, line in iter_gz_lines(path):
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            raise HubwhError(f"{path}:{lineno}: {json_problem(exc, in_line=True)}") from None
+        yield lineno, value
+
+
 def iter_jsonl_gz(path: Path) -> Iterator[Any]:
-    """Yield the JSON values of a gzip JSON Lines file; a bad line names file and line."""
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise HubwhError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+    """Yield the JSON values of a gzip JSON Lines file; a bad line (or bad gzip data)
+    raises a HubwhError naming the file and the line."""
+    for _, value in _iter_numbered(path):
+        yield value
+
+
+def read_json(path: Path, *, gzipped: bool = False) -> Any:
+    """One JSON document from a file (gzipped or not); any failure to read or parse it
+    raises a HubwhError naming the file."""
+    try:
+        if gzipped:
+            with gzip.open(path, "rb") as fh:
+                raw = fh.read()
+        else:
+            raw = path.read_bytes()
+    except GZIP_ERRORS as exc:
+        raise HubwhError(f"{path}: {gzip_problem(exc)}") from None
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise HubwhError(f"{path}: {json_problem(exc)}") from None
 
 
 class Snapshot:
@@ -151,7 +215,9 @@ class Snapshot:
         manifest = self.path / "manifest.json"
         if not manifest.is_file():
             raise HubwhError(f"{self.path} is not a Hub snapshot (no manifest.json)")
-        self.manifest: dict[str, Any] = json.loads(manifest.read_text())
+        self.manifest: dict[str, Any] = read_json(manifest)
+        if not isinstance(self.manifest, dict):
+            raise HubwhError(f"{manifest}: not a snapshot manifest (a JSON object)")
         if self.manifest.get("format") != FORMAT:
             raise HubwhError(f"{self.path}: unsupported snapshot format {self.manifest.get('format')!r}")
 
@@ -160,32 +226,38 @@ class Snapshot:
         if path.is_file():
             yield from iter_jsonl_gz(path)
 
+    def _iter_rows(self, name: str, keys: tuple[str, ...]) -> Iterator[tuple]:
+        """The `keys` of each line of a per-repo file; a line without them is named."""
+        path = self.path / name
+        if not path.is_file():
+            return
+        for lineno, row in _iter_numbered(path):
+            if not isinstance(row, dict) or not all(k in row for k in keys):
+                raise HubwhError(f"{path}:{lineno}: not a per-repo line (an object with {', '.join(keys)})")
+            yield tuple(row[k] for k in keys)
+
     def iter_repos(self, repo_type: str) -> Iterator[dict]:
         """Repo records of one type, in file order."""
         return self._iter(REPO_FILES[repo_type])
 
     def iter_commits(self) -> Iterator[tuple[str, str, list[dict]]]:
         """(repo_type, repo_id, commit items newest first) per repo."""
-        for row in self._iter(COMMITS_FILE):
-            yield row["repo_type"], row["repo_id"], row["commits"]
+        return self._iter_rows(COMMITS_FILE, ("repo_type", "repo_id", "commits"))
 
     def iter_discussions(self) -> Iterator[tuple[str, str, list[dict]]]:
         """(repo_type, repo_id, discussion items newest first) per repo."""
-        for row in self._iter(DISCUSSIONS_FILE):
-            yield row["repo_type"], row["repo_id"], row["discussions"]
+        return self._iter_rows(DISCUSSIONS_FILE, ("repo_type", "repo_id", "discussions"))
 
     def iter_outcomes(self) -> Iterator[tuple[str, str, str]]:
         """(repo_type, repo_id, outcome) per repo with a forced outcome."""
-        for row in self._iter(OUTCOMES_FILE):
-            yield row["repo_type"], row["repo_id"], row["outcome"]
+        return self._iter_rows(OUTCOMES_FILE, ("repo_type", "repo_id", "outcome"))
 
     def ground_truth(self) -> dict | None:
         """The planted facts of a synthetic snapshot (ground_truth.json.gz), or None."""
         path = self.path / GROUND_TRUTH_FILE
         if not path.is_file():
             return None
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            return json.load(fh)
+        return read_json(path, gzipped=True)
 
     def count(self, name: str) -> int:
         """Record count from the manifest ('models', 'commits', ...)."""

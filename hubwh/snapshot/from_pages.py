@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hubwh.errors import HubwhError
-from hubwh.snapshot.format import SnapshotWriter
+from hubwh.snapshot.format import GZIP_ERRORS, SnapshotWriter, gzip_problem, json_problem
 
 
 @dataclass
@@ -57,14 +57,12 @@ def _read_page(path: Path) -> list:
     if raw[:2] == b"\x1f\x8b":  # gzip magic, whatever the file is called
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ValueError(f"not a valid gzip file ({exc})") from None
+        except GZIP_ERRORS as exc:
+            raise ValueError(gzip_problem(exc)) from None
     try:
         value = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 ({exc.reason})") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except ValueError as exc:  # UnicodeDecodeError included
+        raise ValueError(json_problem(exc)) from None
     if not isinstance(value, list):
         raise ValueError(f"not a JSON array (a list page is an array; got {type(value).__name__})")
     return value
@@ -73,15 +71,17 @@ def _read_page(path: Path) -> list:
 def build_from_pages(
     out: str | Path,
     *,
-    models: str | Path,
-    datasets: str | Path,
+    models: str | Path | None = None,
+    datasets: str | Path | None = None,
     spaces: str | Path | None = None,
     created_at: str | None = None,
 ) -> PagesReport:
-    """Write a snapshot at `out` from folders of list pages; return what happened."""
-    sources = {"model": Path(models), "dataset": Path(datasets)}
-    if spaces is not None:
-        sources["space"] = Path(spaces)
+    """Write a snapshot at `out` from folders of list pages (at least one of `models`,
+    `datasets`, `spaces`; a type without a folder has no repos); return what happened."""
+    given = {"model": models, "dataset": datasets, "space": spaces}
+    sources = {repo_type: Path(folder) for repo_type, folder in given.items() if folder is not None}
+    if not sources:
+        raise HubwhError("no list pages given: name a folder of them with --models, --datasets or --spaces")
     files = {repo_type: _page_files(folder) for repo_type, folder in sources.items()}
     report = PagesReport()
     newest = ""
