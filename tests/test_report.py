@@ -4,7 +4,9 @@ half-built warehouse, and the helpers behind the figures."""
 
 from __future__ import annotations
 
+import html
 import re
+import shutil
 
 import duckdb
 import numpy as np
@@ -53,6 +55,20 @@ def test_number_formats():
     assert fmt_num(4.1) == "4.10"
     assert fmt_num(float("nan")) == "NaN"
     assert fmt_num(0.00012) == "0.00012"
+
+
+def test_table_macro_escapes_and_blanks():
+    """The table macro: text escaped, a missing cell blank, a Kpi as its data-key span."""
+    from hubwh.report.html import environment
+    from hubwh.report.layout import Kpi, Table
+
+    template = environment().from_string('{% import "macros.html" as m %}{{ m.table(t) }}')
+    out = template.render(t=Table(["repo", "<n>"], [["a&b", None], ["c", Kpi("k.1", "5 %")]], caption="x<y"))
+    assert out == (
+        '<table class="t"><caption>x&lt;y</caption><thead><tr><th class="l">repo</th><th class="">&lt;n&gt;</th>'
+        '</tr></thead><tbody><tr><td class="l">a&amp;b</td><td class=""></td></tr><tr><td class="l">c</td>'
+        '<td class=""><span class="kpi" data-key="k.1">5 %</span></td></tr></tbody></table>'
+    )
 
 
 def test_scope_described():
@@ -238,3 +254,41 @@ def test_empty_marts_and_null_activity_degrade(warehouse, tmp_path):
     console = Console(record=True, width=160)
     print_headlines(db, console=console)
     assert NOT_COMPUTED in console.export_text()
+
+
+# --- warehouse strings are escaped on the way into the pages -------------------------------
+
+HOSTILE_REPO = "evil/<script>alert(1)</script>&co"
+HOSTILE_LICENSE = "A&B <img src=x onerror=alert(2)>"
+
+
+def test_hostile_strings_are_escaped(warehouse, tmp_path):
+    """A repo id and a license holding markup come out as text: escaped where the page shows
+    them, \\u003c-escaped inside the plotly JSON, never as a tag (fails without autoescape)."""
+    db = tmp_path / "hostile.duckdb"
+    shutil.copyfile(warehouse, db)
+    con = duckdb.connect(str(db))
+    try:
+        top = con.execute(
+            "select model_id from marts.model_adoption where subfield = 'all' order by n_spaces desc, model_id limit 1"
+        ).fetchone()[0]
+        # and far ahead of the rest, so it stays the most used model whatever the ties
+        con.execute(
+            "update marts.model_adoption set model_id = ?, n_spaces = n_spaces + 1000 where model_id = ?",
+            [HOSTILE_REPO, top],
+        )
+        lic = con.execute(
+            "select license from marts.license_shares where repo_type = 'model' and license is not null "
+            "order by n_repos desc, license limit 1"
+        ).fetchone()[0]
+        con.execute("update marts.license_shares set license = ? where license = ?", [HOSTILE_LICENSE, lic])
+    finally:
+        con.close()
+    pages = _all_pages(write_html(db, tmp_path / "html").parent)
+    for name, page in pages.items():
+        assert "<script>alert" not in page and "<img src=x" not in page, name
+    shown = {"index.html": HOSTILE_REPO, "adoption.html": HOSTILE_REPO, "activity.html": HOSTILE_LICENSE}
+    for name, text in shown.items():
+        assert html.escape(text) in pages[name], name  # &lt;script&gt;... &amp;co
+    assert f"spaces use the most used model, {html.escape(HOSTILE_REPO)}</div>" in pages["index.html"]
+    assert f'<td class="l">{html.escape(HOSTILE_LICENSE)}</td>' in pages["activity.html"]

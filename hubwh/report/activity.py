@@ -1,6 +1,6 @@
 """Activity page (RQ1): Figure 1 (distributions), Tables 2-4 with zero and
 Pareto shares, Lorenz curves, Figures 2-3 (correlations), license shares and
-Table 5 (Mann-Whitney U with effect sizes)."""
+Table 5 (Mann-Whitney U with effect sizes). Laid out by templates/activity.html."""
 
 from __future__ import annotations
 
@@ -11,20 +11,7 @@ from plotly.subplots import make_subplots
 
 from hubwh.report import charts
 from hubwh.report.data import ACTIVITIES, REPO_TYPES, Warehouse, activity_key, activity_order
-from hubwh.report.layout import (
-    card,
-    cards,
-    esc,
-    fmt_fixed,
-    fmt_num,
-    fmt_p,
-    fmt_share,
-    kpi,
-    label,
-    not_computed,
-    section,
-    table,
-)
+from hubwh.report.layout import Card, Chart, Kpi, Note, Table, fmt_fixed, fmt_num, fmt_p, fmt_share, label
 
 TITLE = "Activity (RQ1)"
 LICENSE_CLASSES = ("permissive", "restrictive", "none")
@@ -40,18 +27,18 @@ SUMMARY_STATS = (
 )
 
 
-def build(wh: Warehouse) -> str:
-    parts = [
-        figure1(wh),
-        summary_tables(wh),
-        pareto(wh),
-        lorenz(wh),
-        correlations_by_type(wh),
-        correlations_by_license(wh),
-        license_shares(wh),
-        mann_whitney(wh),
-    ]
-    return "".join(parts)
+def build(wh: Warehouse) -> dict:
+    """The values templates/activity.html lays out, one per section."""
+    return {
+        "figure1": figure1(wh),
+        "summary_tables": summary_tables(wh),
+        "pareto": pareto(wh),
+        "lorenz": lorenz(wh),
+        "correlations_by_type": correlations_by_type(wh),
+        "correlations_by_license": correlations_by_license(wh),
+        "license_shares": license_shares(wh),
+        "mann_whitney": mann_whitney(wh),
+    }
 
 
 def _activities_in(wh: Warehouse) -> list[str]:
@@ -59,15 +46,9 @@ def _activities_in(wh: Warehouse) -> list[str]:
     return [a for a in ACTIVITIES if a in cols]
 
 
-def figure1(wh: Warehouse) -> str:
-    title = "Figure 1: distributions of development activity"
-    lead = (
-        "Complementary cumulative distribution P(X ≥ x) of each activity per repo type, on log-log "
-        "axes (the paper's right-skewed distributions). Zeros cannot sit on a log axis: the share of "
-        "repos with 0 is in Tables 2–4; the curve starts at x = 1 at the share of repos with X ≥ 1."
-    )
+def figure1(wh: Warehouse) -> Chart | Note:
     if not wh.has("repo_activity", columns=("repo_type",)):
-        return section("figure-1", title, lead, not_computed("marts.repo_activity"))
+        return Note("marts.repo_activity")
     acts = _activities_in(wh)
     series = []
     for act in acts:
@@ -81,7 +62,7 @@ def figure1(wh: Warehouse) -> str:
             if len(x):
                 series.append((act, rt, x, p))
     if not series:
-        return section("figure-1", title, lead, not_computed("Activity distributions", "no activity counts"))
+        return Note("Activity distributions", "no activity counts")
     shown = [a for a in acts if any(s[0] == a for s in series)]
     fig = charts.subplot_grid(len(shown), 4, [label(a) for a in shown])
     seen = set()
@@ -111,23 +92,19 @@ def figure1(wh: Warehouse) -> str:
     rows = -(-len(shown) // 4)
     height = 330 * rows + 110
     fig.update_layout(margin=dict(t=100), legend=charts.top_legend(height, top=100))
-    return section("figure-1", title, lead, charts.figure_html(fig, "fig1-distributions", height=height))
+    return charts.figure_html(fig, "fig1-distributions", height=height)
 
 
-def summary_tables(wh: Warehouse) -> str:
-    title = "Tables 2–4: summary statistics of development activity"
-    lead = (
-        "Per repo type, over repos whose activity was fetched (NULLs excluded): sample standard deviation, "
-        "quartiles with linear interpolation. <b>zero share</b> = share of repos with 0."
-    )
+def summary_tables(wh: Warehouse) -> list[dict] | Note:
+    """Tables 2-4, one per repo type: {number, repo_type, table} (table None when the type has no rows)."""
     df = wh.mart("activity_summary", columns=("repo_type", "activity"))
     if df is None:
-        return section("tables-2-4", title, lead, not_computed("marts.activity_summary"))
+        return Note("marts.activity_summary")
     out = []
     for n, rt in enumerate(REPO_TYPES, start=2):
         sub = df[df.repo_type == rt].copy()
         if sub.empty:
-            out.append(f"<h3>Table {n}: {rt} repositories</h3>" + not_computed(f"{rt} activity"))
+            out.append({"number": n, "repo_type": rt, "table": None})
             continue
         sub["_o"] = sub.activity.map(activity_order)
         sub = sub.sort_values("_o")
@@ -136,28 +113,24 @@ def summary_tables(wh: Warehouse) -> str:
         for col, name in SUMMARY_STATS:
             if col in sub.columns:
                 fmt = fmt_fixed if col in ("mean", "std") else fmt_num
-                body.append([name] + [esc(fmt(v)) for v in sub[col]])
+                body.append([name] + [fmt(v) for v in sub[col]])
         if "zero_share" in sub.columns:
             body.append(
                 ["zero share"]
                 + [
-                    kpi(f"zero_share.{rt}.{activity_key(a)}", fmt_share(v))
+                    Kpi(f"zero_share.{rt}.{activity_key(a)}", fmt_share(v))
                     for a, v in zip(sub.activity, sub.zero_share)
                 ]
             )
-        out.append(table(headers, body, caption=f"Table {n}: {rt} repositories", raw=True))
-    return section("tables-2-4", title, lead, "".join(out))
+        table = Table(headers, body, caption=f"Table {n}: {rt} repositories")
+        out.append({"number": n, "repo_type": rt, "table": table})
+    return out
 
 
-def pareto(wh: Warehouse) -> str:
-    title = "Pareto shares and Gini coefficients"
-    lead = (
-        "Smallest share of repos (sorted by the activity, descending) that accounts for the given share of "
-        "all activity, as a share of all repos of the type; Gini of the same distribution."
-    )
+def pareto(wh: Warehouse) -> Table | Note:
     df = wh.mart("activity_pareto", columns=("repo_type", "activity", "threshold", "repo_share"))
     if df is None:
-        return section("pareto", title, lead, not_computed("marts.activity_pareto"))
+        return Note("marts.activity_pareto")
     thresholds = sorted(df.threshold.dropna().unique())
     headers = ["repo type", "activity"] + [f"{fmt_share(t, 0)} of activity ← repos" for t in thresholds]
     if "gini" in df.columns:
@@ -171,25 +144,19 @@ def pareto(wh: Warehouse) -> str:
             for t in thresholds:
                 hit = a[np.isclose(a.threshold, t)]
                 row.append(
-                    kpi(f"pareto.{rt}.{activity_key(act)}.{t:g}", fmt_share(hit.repo_share.iloc[0]))
+                    Kpi(f"pareto.{rt}.{activity_key(act)}.{t:g}", fmt_share(hit.repo_share.iloc[0]))
                     if len(hit)
                     else "n/a"
                 )
             if "gini" in a.columns:
-                row.append(esc(fmt_num(a.gini.dropna().iloc[0], 3) if a.gini.notna().any() else "n/a"))
+                row.append(fmt_num(a.gini.dropna().iloc[0], 3) if a.gini.notna().any() else "n/a")
             rows.append(row)
-    rows = [[esc(r[0]), esc(r[1])] + r[2:] for r in rows]
-    return section("pareto", title, lead, table(headers, rows, left=2, raw=True))
+    return Table(headers, rows, left=2)
 
 
-def lorenz(wh: Warehouse) -> str:
-    title = "Lorenz curves"
-    lead = (
-        "Cumulative share of activity held by the least active share of repos; the further below the "
-        "diagonal, the more concentrated."
-    )
+def lorenz(wh: Warehouse) -> Chart | Note:
     if not wh.has("activity_lorenz", columns=("repo_type", "activity", "repo_share", "activity_share")):
-        return section("lorenz", title, lead, not_computed("marts.activity_lorenz"))
+        return Note("marts.activity_lorenz")
     df = wh.df("""
         select repo_type, activity, repo_share, activity_share from (
             select *, row_number() over w as i, count(*) over (partition by repo_type, activity) as n
@@ -198,7 +165,7 @@ def lorenz(wh: Warehouse) -> str:
         where i = 1 or i = n or i % greatest(1, n // 300) = 0
         order by repo_type, activity, repo_share, activity_share""")
     if df.empty:
-        return section("lorenz", title, lead, not_computed("Lorenz curves"))
+        return Note("Lorenz curves")
     types = [rt for rt in REPO_TYPES if (df.repo_type == rt).any()]
     fig = make_subplots(rows=1, cols=len(types), subplot_titles=types, horizontal_spacing=0.06)
     palette = ["#2f6fb3", "#d9822b", "#3a9b5c", "#c0392b", "#8e44ad", "#16a085", "#7f8c8d", "#b7950b"]
@@ -238,7 +205,7 @@ def lorenz(wh: Warehouse) -> str:
     fig.update_xaxes(title_text="share of repos", tickformat=".0%", range=[0, 1])
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(title_text="share of activity", col=1)
-    return section("lorenz", title, lead, charts.figure_html(fig, "lorenz-curves", height=420))
+    return charts.figure_html(fig, "lorenz-curves", height=420)
 
 
 def _corr_matrix(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
@@ -255,7 +222,7 @@ def _corr_matrix(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     return m, [label(n) for n in names]
 
 
-def _heatmaps(df: pd.DataFrame, scopes: list[str], chart_id: str, titles: list[str]) -> str:
+def _heatmaps(df: pd.DataFrame, scopes: list[str], chart_id: str, titles: list[str]) -> Chart:
     fig = make_subplots(rows=1, cols=len(scopes), subplot_titles=titles, horizontal_spacing=0.13)
     for j, scope in enumerate(scopes, start=1):
         m, labels = _corr_matrix(df[df.scope == scope])
@@ -267,26 +234,21 @@ def _heatmaps(df: pd.DataFrame, scopes: list[str], chart_id: str, titles: list[s
     return charts.figure_html(fig, chart_id, height=height)
 
 
-def correlations_by_type(wh: Warehouse) -> str:
-    title = "Figure 2: correlations of activity per repo type"
-    lead = (
-        "Pearson r between activity counts per repo (as the paper), then Spearman ρ (rank-based, more "
-        "robust on heavy tails). Blank cells: not computable (a constant column)."
-    )
+def correlations_by_type(wh: Warehouse) -> list[dict] | Note:
+    """Figure 2, one heatmap per method: {method, chart} (chart a Note when not computable)."""
     df = wh.mart("activity_correlations", columns=("scope", "method", "var_x", "var_y", "r"))
     if df is None:
-        return section("figure-2", title, lead, not_computed("marts.activity_correlations"))
+        return Note("marts.activity_correlations")
     out = []
     for method in ("pearson", "spearman"):
         sub = df[(df.method == method) & df.scope.isin(REPO_TYPES) & (df.var_x != df.var_y)]
         sub = sub[sub.var_x.map(activity_key).isin(ACTIVITIES) & sub.var_y.map(activity_key).isin(ACTIVITIES)]
         scopes = [s for s in REPO_TYPES if (sub.scope == s).any()]
         if not scopes:
-            out.append(not_computed(f"{method.title()} correlations per repo type"))
+            out.append({"method": method.title(), "chart": Note(f"{method.title()} correlations per repo type")})
             continue
-        out.append(f"<h3>{method.title()}</h3>")
-        out.append(_heatmaps(sub, scopes, f"fig2-{method}", scopes))
-    return section("figure-2", title, lead, "".join(out))
+        out.append({"method": method.title(), "chart": _heatmaps(sub, scopes, f"fig2-{method}", scopes)})
+    return out
 
 
 def _license_scope(scope: str) -> str | None:
@@ -298,16 +260,12 @@ def _license_scope(scope: str) -> str | None:
     return None
 
 
-def correlations_by_license(wh: Warehouse) -> str:
-    title = "Figure 3: correlations of model activity by license class"
-    lead = (
-        "Pearson r within model repos of each license class; below, the point-biserial correlation between "
-        "having a license and each activity."
-    )
+def correlations_by_license(wh: Warehouse) -> dict | Note:
+    """Figure 3: {classes: heatmaps per license class, point_biserial: bars} (each a Chart or a Note)."""
     df = wh.mart("activity_correlations", columns=("scope", "method", "var_x", "var_y", "r"))
     if df is None:
-        return section("figure-3", title, lead, not_computed("marts.activity_correlations"))
-    out = []
+        return Note("marts.activity_correlations")
+    out = {}
     pear = df[(df.method == "pearson") & (df.var_x != df.var_y)].copy()
     pear["cls"] = pear.scope.map(_license_scope)
     pear = pear[pear.cls.notna()]
@@ -315,9 +273,9 @@ def correlations_by_license(wh: Warehouse) -> str:
     classes = [c for c in LICENSE_CLASSES if (pear.cls == c).any()]
     if classes:
         pear["scope"] = pear.cls
-        out.append(_heatmaps(pear, classes, "fig3-license-classes", classes))
+        out["classes"] = _heatmaps(pear, classes, "fig3-license-classes", classes)
     else:
-        out.append(not_computed("Correlations per license class"))
+        out["classes"] = Note("Correlations per license class")
     pb = df[df.method == "point_biserial"].copy()
     if not pb.empty:
         # the activity is whichever side of the pair is an activity column
@@ -351,22 +309,18 @@ def correlations_by_license(wh: Warehouse) -> str:
         hi = float(np.nanmax(np.append(values, 0.0)))
         pad = max(0.05, (hi - lo) * 0.15)
         fig.update_yaxes(range=[lo - pad if lo < 0 else 0, hi + pad], zeroline=True, zerolinecolor="#888")
-        out.append(charts.figure_html(fig, "fig3-point-biserial", height=380))
+        out["point_biserial"] = charts.figure_html(fig, "fig3-point-biserial", height=380)
     else:
-        out.append(not_computed("Point-biserial correlations"))
-    return section("figure-3", title, lead, "".join(out))
+        out["point_biserial"] = Note("Point-biserial correlations")
+    return out
 
 
-def license_shares(wh: Warehouse) -> str:
-    title = "License shares"
-    lead = (
-        "A repo's license is its first <code>license:</code> tag, else its card's license. Share of repos "
-        "without one, and the most used licenses among licensed repos."
-    )
+def license_shares(wh: Warehouse) -> dict | Note:
+    """{cards: no-license shares, chart: top licenses (or None), table: top licenses (or a Note)}."""
     df = wh.mart("license_shares", columns=("repo_type", "license"))
     ra_ok = wh.has("repo_activity", columns=("repo_type", "license"))
     if df is None and not ra_ok:
-        return section("licenses", title, lead, not_computed("marts.license_shares"))
+        return Note("marts.license_shares")
     items = []
     if ra_ok:
         none = wh.df(
@@ -377,12 +331,12 @@ def license_shares(wh: Warehouse) -> str:
             hit = none[none.repo_type == rt]
             if len(hit):
                 items.append(
-                    card(
-                        kpi(f"no_license_share.{rt}", fmt_share(hit.s.iloc[0])),
+                    Card(
+                        Kpi(f"no_license_share.{rt}", fmt_share(hit.s.iloc[0])),
                         f"of {rt} repos have no license (n = {int(hit.n.iloc[0]):,})",
                     )
                 )
-    out = [cards(items)] if items else []
+    out = {"cards": items, "chart": None}
     if df is not None and "share_of_licensed" in df.columns:
         lic = df[df.license.notna()]
         types = [rt for rt in REPO_TYPES if (lic.repo_type == rt).any()]
@@ -410,7 +364,7 @@ def license_shares(wh: Warehouse) -> str:
                 title="Top 10 licenses among licensed repos (green permissive, red restrictive, grey other)",
                 margin=dict(l=180),
             )
-            out.append(charts.figure_html(fig, "license-shares", height=440))
+            out["chart"] = charts.figure_html(fig, "license-shares", height=440)
         rows = []
         for rt in types:
             top = (
@@ -429,28 +383,23 @@ def license_shares(wh: Warehouse) -> str:
                         fmt_share(r.get("share_of_licensed")),
                     ]
                 )
-        out.append(
-            table(["repo type", "license", "class", "repos", "share of repos", "share of licensed"], rows, left=3)
+        out["table"] = Table(
+            ["repo type", "license", "class", "repos", "share of repos", "share of licensed"], rows, left=3
         )
     else:
-        out.append(not_computed("Top licenses (marts.license_shares)"))
-    return section("licenses", title, lead, "".join(out))
+        out["table"] = Note("Top licenses (marts.license_shares)")
+    return out
 
 
-def mann_whitney(wh: Warehouse) -> str:
-    title = "Table 5: Mann-Whitney U tests by license class (models)"
-    lead = (
-        "Two-sided tests of model activity between license classes (licenses used by enough repos only). "
-        "U is the first group's statistic. <b>rank-biserial</b> r = effect size in [−1, 1]: positive when "
-        "the first group tends to have more activity."
-    )
+def mann_whitney(wh: Warehouse) -> dict | Note:
+    """Table 5: {chart: effect sizes (or None), table}."""
     df = wh.mart("license_mwu", columns=("activity", "group_a", "group_b", "u_statistic", "p_value"))
     if df is None:
-        return section("table-5", title, lead, not_computed("marts.license_mwu"))
+        return Note("marts.license_mwu")
     df = df.copy()
     df["_o"] = df.activity.map(activity_order)
     pairs = list(dict.fromkeys(zip(df.group_a, df.group_b)))
-    out = []
+    out = {"chart": None}
     if "rank_biserial" in df.columns and df.rank_biserial.notna().any():
         fig = go.Figure()
         symbols = ["circle", "diamond", "square", "triangle-up"]
@@ -473,7 +422,7 @@ def mann_whitney(wh: Warehouse) -> str:
             title_text="rank-biserial r (> 0: first group more active)", range=[-reach, reach], zeroline=False
         )
         fig.update_layout(title="Effect sizes", legend=dict(orientation="h", y=-0.2), margin=dict(l=140))
-        out.append(charts.figure_html(fig, "table5-effect-sizes", height=430))
+        out["chart"] = charts.figure_html(fig, "table5-effect-sizes", height=430)
     cols = [
         c for c in ("u_statistic", "p_value", "rank_biserial", "median_a", "median_b", "n_a", "n_b") if c in df.columns
     ]
@@ -503,5 +452,5 @@ def mann_whitney(wh: Warehouse) -> str:
                     cells.append(fmt_num(r[c]))
             rows.append([label(act), f"{a} vs {b}"] + cells)
     headers = ["activity", "groups (1st vs 2nd)"] + [names[c] for c in cols]
-    out.append(table(headers, rows, left=2))
-    return section("table-5", title, lead, "".join(out))
+    out["table"] = Table(headers, rows, left=2)
+    return out

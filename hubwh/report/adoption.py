@@ -1,5 +1,6 @@
 """Adoption page (RQ3): Figure 5 (usage and co-usage degree distributions), the
-most used models and their organisations per sub-field, likes/downloads vs usage."""
+most used models and their organisations per sub-field, likes/downloads vs usage.
+Laid out by templates/adoption.html."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from hubwh.report import charts
 from hubwh.report.data import SUBFIELDS, Warehouse
-from hubwh.report.layout import card, cards, fmt_num, fmt_p, fmt_share, kpi, not_computed, section, table
+from hubwh.report.layout import Card, Chart, Kpi, Note, Table, fmt_num, fmt_p, fmt_share
 
 TITLE = "Adoption (RQ3)"
 SUBFIELD_NAMES = {"all": "all spaces", "nlp": "NLP", "cv": "computer vision", "mm": "multimodal"}
@@ -17,8 +18,16 @@ SCATTER_POINTS = 3000
 SHORT = {"organisation": "organisation", "n_spaces": "spaces", "co_usage_degree": "co-used"}
 
 
-def build(wh: Warehouse) -> str:
-    return "".join([headline(wh), figure5(wh), top_models(wh), top_organisations(wh), usage_vs_popularity(wh)])
+def build(wh: Warehouse) -> dict:
+    """The values templates/adoption.html lays out, one per section."""
+    return {
+        "headline": headline(wh),
+        "figure5": figure5(wh),
+        "top_models": top_models(wh),
+        "top_organisations": top_organisations(wh),
+        "usage_vs_popularity": usage_vs_popularity(wh),
+        "scatter_points": SCATTER_POINTS,
+    }
 
 
 def _subfields(values) -> list[str]:
@@ -26,11 +35,9 @@ def _subfields(values) -> list[str]:
     return [s for s in SUBFIELDS if s in present] + [s for s in present if s not in SUBFIELDS]
 
 
-def headline(wh: Warehouse) -> str:
-    title = "Most used model"
-    lead = "Usage degree = number of distinct spaces that declare the model."
+def headline(wh: Warehouse) -> list[Card] | Note:
     if not wh.has("model_adoption", columns=("subfield", "model_id", "n_spaces")):
-        return section("most-used", title, lead, not_computed("marts.model_adoption"))
+        return Note("marts.model_adoption")
     top = wh.df(
         "select model_id, n_spaces from marts.model_adoption where subfield = 'all' and n_spaces > 0 "
         "order by n_spaces desc, model_id limit 1"
@@ -40,25 +47,19 @@ def headline(wh: Warehouse) -> str:
         "from marts.model_adoption where subfield = 'all' and n_spaces > 0"
     )
     if top.empty:
-        return section("most-used", title, lead, not_computed("Model usage", "no space declares a model"))
+        return Note("Model usage", "no space declares a model")
     r = top.iloc[0]
-    items = [
-        card(kpi("top_model.n_spaces", fmt_num(r.n_spaces)), f"spaces use the most used model, {r.model_id}"),
-        card(fmt_num(stats.n.iloc[0]), "models used by ≥ 1 space"),
-        card(fmt_num(stats["mean"].iloc[0]), "mean usage degree (paper: 6.68)"),
-        card(fmt_num(stats["median"].iloc[0]), "median usage degree (paper: 1)"),
+    return [
+        Card(Kpi("top_model.n_spaces", fmt_num(r.n_spaces)), f"spaces use the most used model, {r.model_id}"),
+        Card(fmt_num(stats.n.iloc[0]), "models used by ≥ 1 space"),
+        Card(fmt_num(stats["mean"].iloc[0]), "mean usage degree (paper: 6.68)"),
+        Card(fmt_num(stats["median"].iloc[0]), "median usage degree (paper: 1)"),
     ]
-    return section("most-used", title, lead, cards(items))
 
 
-def figure5(wh: Warehouse) -> str:
-    title = "Figure 5: degree distribution of model adoption in spaces"
-    lead = (
-        "P(X ≥ x) on log-log axes, per sub-field of the spaces' models: usage degree (spaces using a model, "
-        "over models used at least once) and co-usage degree (distinct models used in a same space)."
-    )
+def figure5(wh: Warehouse) -> Chart | Note:
     if not wh.has("model_adoption", columns=("subfield", "n_spaces")):
-        return section("figure-5", title, lead, not_computed("marts.model_adoption"))
+        return Note("marts.model_adoption")
     has_co = wh.has("model_adoption", columns=("co_usage_degree",))
     panels = [("n_spaces", "usage degree (spaces per model)")]
     if has_co:
@@ -92,7 +93,7 @@ def figure5(wh: Warehouse) -> str:
                 col=j,
             )
     if not traces:
-        return section("figure-5", title, lead, not_computed("Usage distributions", "no space declares a model"))
+        return Note("Usage distributions", "no space declares a model")
     charts.log_axes(fig)
     for j, hi in spans.items():
         fig.update_xaxes(dtick=charts.log_dtick(hi), row=1, col=j)
@@ -101,14 +102,13 @@ def figure5(wh: Warehouse) -> str:
     if has_co:
         fig.update_xaxes(title_text="models co-used with it", col=2)
     fig.update_layout(margin=dict(t=100), legend=charts.top_legend(460, top=100))
-    return section("figure-5", title, lead, charts.figure_html(fig, "fig5-usage", height=460))
+    return charts.figure_html(fig, "fig5-usage", height=460)
 
 
-def top_models(wh: Warehouse) -> str:
-    title = "Most used models per sub-field"
-    lead = "The 10 models used by most spaces in each sub-field, with their organisation and co-usage degree."
+def top_models(wh: Warehouse) -> list[Table] | Note:
+    """One table per sub-field."""
     if not wh.has("model_adoption", columns=("subfield", "model_id", "n_spaces")):
-        return section("top-models", title, lead, not_computed("marts.model_adoption"))
+        return Note("marts.model_adoption")
     cols = [c for c in ("organisation", "n_spaces", "co_usage_degree") if wh.has("model_adoption", columns=(c,))]
     order = "usage_position" if wh.has("model_adoption", columns=("usage_position",)) else "n_spaces desc, model_id"
     df = wh.df(
@@ -117,39 +117,31 @@ def top_models(wh: Warehouse) -> str:
         "from marts.model_adoption where n_spaces > 0) where i <= 10 order by subfield, i"
     )
     if df.empty:
-        return section("top-models", title, lead, not_computed("Model usage", "no space declares a model"))
-    out = ['<div class="grid2">']
+        return Note("Model usage", "no space declares a model")
+    out = []
     for sf in _subfields(df.subfield):
         sub = df[df.subfield == sf]
         rows = [
             [r.model_id] + [r[c] if c == "organisation" else fmt_num(r[c]) for c in cols] for _, r in sub.iterrows()
         ]
         out.append(
-            '<div class="scroll">'
-            + table(
+            Table(
                 ["model"] + [SHORT.get(c, c) for c in cols],
                 rows,
                 caption=SUBFIELD_NAMES.get(sf, sf),
                 left=1 + ("organisation" in cols),
             )
-            + "</div>"
         )
-    out.append("</div>")
-    return section("top-models", title, lead, "".join(out))
+    return out
 
 
-def top_organisations(wh: Warehouse) -> str:
-    title = "Organisations behind the top 100 models"
-    lead = (
-        "Models per organisation among the 100 most used (and the 100 most co-used) models, per sub-field; "
-        "namespaces mapped to organisations through a seed (facebook, meta-llama → Meta)."
-    )
+def top_organisations(wh: Warehouse) -> dict | Note:
+    """{chart: organisations of the first sub-field, tables: one per sub-field and ranking}."""
     df = wh.mart("top_organisations", columns=("subfield", "ranking", "organisation", "n_models_in_top_100"))
     if df is None:
-        return section("top-organisations", title, lead, not_computed("marts.top_organisations"))
+        return Note("marts.top_organisations")
     rankings = [r for r in ("used", "co_used") if (df.ranking == r).any()] or list(dict.fromkeys(df.ranking))
     subfields = _subfields(df.subfield)
-    out = []
     alls = df[df.subfield == (subfields[0] if subfields else "all")]
     fig = make_subplots(
         rows=1,
@@ -180,8 +172,7 @@ def top_organisations(wh: Warehouse) -> str:
     most = int(alls.n_models_in_top_100.max()) if len(alls) else 0
     fig.update_xaxes(title_text="models in the top 100", dtick=1 if most <= 10 else None, rangemode="tozero")
     fig.update_layout(margin=dict(l=170))
-    out.append(charts.figure_html(fig, "top-organisations", height=460))
-    out.append('<div class="grid2">')
+    out = {"chart": charts.figure_html(fig, "top-organisations", height=460), "tables": []}
     for sf in subfields:
         for rk in rankings:
             sub = (
@@ -195,30 +186,23 @@ def top_organisations(wh: Warehouse) -> str:
                 [r.organisation, fmt_num(r.n_models_in_top_100), fmt_share(r.share) if "share" in sub.columns else ""]
                 for _, r in sub.iterrows()
             ]
-            out.append(
-                table(
+            out["tables"].append(
+                Table(
                     ["organisation", "models", "share"],
                     rows,
                     caption=f"{SUBFIELD_NAMES.get(sf, sf)} · top 100 {rk.replace('_', '-')}",
                 )
             )
-    out.append("</div>")
-    return section("top-organisations", title, lead, "".join(out))
+    return out
 
 
-def usage_vs_popularity(wh: Warehouse) -> str:
-    title = "Likes and downloads vs usage"
-    lead = (
-        "Correlation between a model's likes (or 30-day downloads) and the number of spaces using it. "
-        "Paper: ρ = 0.66 for likes, 0.29 for downloads. The scatter shows models used by at least one "
-        f"space with a positive count (log axes; at most {SCATTER_POINTS:,} models, a fixed sample)."
-    )
-    out = []
+def usage_vs_popularity(wh: Warehouse) -> dict:
+    """{correlations: table (or a Note), scatter: chart (or None)}."""
     df = wh.mart("usage_correlations", columns=("method", "r"))
-    if df is not None:
-        out.append(_correlation_table(df))
-    else:
-        out.append(not_computed("marts.usage_correlations"))
+    out = {
+        "correlations": Note("marts.usage_correlations") if df is None else _correlation_table(df),
+        "scatter": None,
+    }
     if wh.has("repo_activity", columns=("repo_type", "repo_id", "n_likes", "n_downloads", "n_usage_spaces")):
         pts = wh.df(f"""select repo_id, n_likes, n_downloads, n_usage_spaces from marts.repo_activity
                         where repo_type = 'model' and n_usage_spaces > 0
@@ -244,11 +228,11 @@ def usage_vs_popularity(wh: Warehouse) -> str:
             fig.update_yaxes(title_text="spaces using the model", col=1)
             fig.update_xaxes(title_text="likes", col=1)
             fig.update_xaxes(title_text="downloads", col=2)
-            out.append(charts.figure_html(fig, "usage-vs-popularity", height=440))
-    return section("usage-vs-popularity", title, lead, "".join(out))
+            out["scatter"] = charts.figure_html(fig, "usage-vs-popularity", height=440)
+    return out
 
 
-def _correlation_table(df: pd.DataFrame) -> str:
+def _correlation_table(df: pd.DataFrame) -> Table:
     """One row per (sub-field, population, variable), Pearson and Spearman side by side."""
     keys = [
         c
@@ -274,4 +258,4 @@ def _correlation_table(df: pd.DataFrame) -> str:
         row.append(fmt_num(grp.n.max()) if "n" in grp else "")
         rows.append(row)
     headers = [k.replace("_", " ") for k in keys] + [m.title() + " r" for m in methods] + ["n"]
-    return table(headers, rows, left=len(keys))
+    return Table(headers, rows, left=len(keys))

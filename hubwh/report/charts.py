@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from markupsafe import Markup
 from plotly.subplots import make_subplots
 
-from hubwh.report.layout import esc
+from hubwh.report.layout import Chart
 
 MAX_POINTS = 250  # per series, after thinning
 COLORS = {
@@ -29,14 +30,17 @@ FONT = dict(family="system-ui, 'DejaVu Sans', sans-serif", size=13, color="#1d23
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
-def figure_html(fig: go.Figure, chart_id: str, height: int = 420) -> str:
+def figure_html(fig: go.Figure, chart_id: str, height: int = 420) -> Chart:
     """The figure as a <div> (plotly.js itself is loaded once in the page head)."""
     margin = dict(l=70, r=30, t=60, b=60)
     margin.update({k: v for k, v in (fig.layout.margin.to_plotly_json() or {}).items() if v is not None})
     fig.update_layout(height=height, font=FONT, template="plotly_white", margin=margin)
     # "chart-" keeps plot ids apart from section anchors (getElementById must find the plot)
     div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{chart_id}", config=PLOT_CONFIG)
-    return f'<div class="chart" data-chart="{esc(chart_id)}">{div}</div>'
+    # Markup: the div must reach the page unescaped, and it is safe to: plotly writes the markup itself
+    # around our fixed div id, and its JSON of the figure escapes <, > and / (\u003c...), so no string from
+    # the warehouse (repo ids, licenses in labels and hover text) can close the <script> or open a tag.
+    return Chart(chart_id, Markup(div))
 
 
 def ccdf_points(
@@ -147,7 +151,7 @@ def heatmap(
         text=text,
         texttemplate="%{text}",
         textfont=dict(size=11),
-        hovertemplate="%{y} × %{x}: %{z:.3f}<extra>" + esc(title) + "</extra>",
+        hovertemplate="%{y} × %{x}: %{z:.3f}<extra>" + title + "</extra>",
         showscale=showscale,
         colorbar=dict(title="r", thickness=12, len=0.8),
     )

@@ -1,5 +1,6 @@
 """Collaboration page (RQ2): Figure 4 (degree and PageRank distributions),
-isolate shares, network summaries, Tables 6-9 (k-cores) and top developers."""
+isolate shares, network summaries, Tables 6-9 (k-cores) and top developers.
+Laid out by templates/collaboration.html."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from hubwh.report import charts
 from hubwh.report.data import NETWORKS, Warehouse
-from hubwh.report.layout import card, cards, fmt_num, fmt_share, kpi, not_computed, section, table
+from hubwh.report.layout import Card, Chart, Kpi, Note, Table, fmt_num, fmt_share
 
 TITLE = "Collaboration (RQ2)"
 NETWORK_NAMES = {
@@ -32,8 +33,15 @@ KCORE_COLUMNS = (
 )
 
 
-def build(wh: Warehouse) -> str:
-    return "".join([isolates(wh), figure4(wh), summary(wh), kcore_tables(wh), top_developers(wh)])
+def build(wh: Warehouse) -> dict:
+    """The values templates/collaboration.html lays out, one per section."""
+    return {
+        "isolates": isolates(wh),
+        "figure4": figure4(wh),
+        "summary": summary(wh),
+        "kcore_tables": kcore_tables(wh),
+        "top_developers": top_developers(wh),
+    }
 
 
 def _networks(values) -> list[str]:
@@ -41,15 +49,10 @@ def _networks(values) -> list[str]:
     return [n for n in NETWORKS if n in present] + [n for n in present if n not in NETWORKS]
 
 
-def isolates(wh: Warehouse) -> str:
-    title = "Isolates"
-    lead = (
-        "Developers (after bot removal and identity merging) who never committed to a model repo together "
-        "with anyone else: only self-loops in the collaboration network. Paper: 89 % of developers."
-    )
+def isolates(wh: Warehouse) -> list[Card] | Note:
     df = wh.mart("collab_summary", columns=("network", "isolate_share"))
     if df is None:
-        return section("isolates", title, lead, not_computed("marts.collab_summary"))
+        return Note("marts.collab_summary")
     items = []
     for net in _networks(df.network):
         r = df[df.network == net].iloc[0]
@@ -57,22 +60,17 @@ def isolates(wh: Warehouse) -> str:
         if "developers" in df.columns and "isolates" in df.columns:
             extra = f" ({fmt_num(r.isolates)} of {fmt_num(r.developers)})"
         items.append(
-            card(
-                kpi(f"isolate_share.{net}", fmt_share(r.isolate_share)),
+            Card(
+                Kpi(f"isolate_share.{net}", fmt_share(r.isolate_share)),
                 f"isolates · {NETWORK_NAMES.get(net, net)}{extra}",
             )
         )
-    return section("isolates", title, lead, cards(items))
+    return items
 
 
-def figure4(wh: Warehouse) -> str:
-    title = "Figure 4: degree and PageRank distributions of developers"
-    lead = (
-        "Complementary cumulative distribution P(X ≥ x) over non-isolate developers (self-loops removed), "
-        "per network, on log-log axes. Degree = in + out degree; PageRank weighted, damping 0.85."
-    )
+def figure4(wh: Warehouse) -> Chart | Note:
     if not wh.has("developer_centrality", columns=("network", "degree", "pagerank")):
-        return section("figure-4", title, lead, not_computed("marts.developer_centrality"))
+        return Note("marts.developer_centrality")
     iso = "coalesce(not is_isolate, true)" if wh.has("developer_centrality", columns=("is_isolate",)) else "degree > 0"
     fig = make_subplots(rows=1, cols=2, subplot_titles=["degree", "PageRank"], horizontal_spacing=0.1)
     traces = 0
@@ -112,7 +110,7 @@ def figure4(wh: Warehouse) -> str:
                 col=j,
             )
     if not traces:
-        return section("figure-4", title, lead, not_computed("Centrality distributions", "no non-isolate developers"))
+        return Note("Centrality distributions", "no non-isolate developers")
     charts.log_axes(fig)
     for j, (lo, hi) in spans.items():
         fig.update_xaxes(dtick=charts.log_dtick(hi, lo), row=1, col=j)
@@ -120,15 +118,13 @@ def figure4(wh: Warehouse) -> str:
     fig.update_xaxes(title_text="degree (in + out)", col=1)
     fig.update_xaxes(title_text="PageRank", col=2)
     fig.update_layout(margin=dict(t=100), legend=charts.top_legend(460, top=100))
-    return section("figure-4", title, lead, charts.figure_html(fig, "fig4-centrality", height=460))
+    return charts.figure_html(fig, "fig4-centrality", height=460)
 
 
-def summary(wh: Warehouse) -> str:
-    title = "Network summary"
-    lead = "Per network: developers, isolates, edges, and centrality summaries over non-isolates."
+def summary(wh: Warehouse) -> Table | Note:
     df = wh.mart("collab_summary", columns=("network",))
     if df is None:
-        return section("summary", title, lead, not_computed("marts.collab_summary"))
+        return Note("marts.collab_summary")
     cols = [c for c in df.columns if c != "network"]
     rows = []
     for net in _networks(df.network):
@@ -139,20 +135,15 @@ def summary(wh: Warehouse) -> str:
         )
     # one row per measure, one column per network, so the wide table stays readable
     t_rows = [[c.replace("_", " ")] + [row[i + 1] for row in rows] for i, c in enumerate(cols)]
-    return section("summary", title, lead, table(["measure"] + [r[0] for r in rows], t_rows))
+    return Table(["measure"] + [r[0] for r in rows], t_rows)
 
 
-def kcore_tables(wh: Warehouse) -> str:
-    title = "Tables 6–9: network structure of collaboration (k-cores)"
-    lead = (
-        "k-cores of the directed collaboration network without self-loops (core number by total degree) at "
-        "k = 1, 5, 10 and the maximal k. MOD/COM: Clauset–Newman–Moore partition; DENS: E / N(N−1); RECIP: "
-        "reciprocity; ARCC: directed rich-club coefficient over the top 10 % by degree; ASS: degree "
-        "assortativity (NaN for regular graphs); AD: 2E / N; ACC: weighted average clustering."
-    )
+def kcore_tables(wh: Warehouse) -> list[dict] | Note:
+    """Tables 6-9, one per network: {network, caption, table (None without edges), empty_ks (the k
+    beyond the maximal core, as text, or "")}."""
     df = wh.mart("collab_kcore", columns=("network", "k"))
     if df is None:
-        return section("tables-6-9", title, lead, not_computed("marts.collab_kcore"))
+        return Note("marts.collab_kcore")
     out = []
     numbers = {"all": 6, "cv": 7, "nlp": 8, "mm": 9}
     for net in _networks(df.network):
@@ -166,14 +157,14 @@ def kcore_tables(wh: Warehouse) -> str:
         n = numbers.get(net)
         caption = (f"Table {n}: " if n else "") + NETWORK_NAMES.get(net, net)
         out.append(
-            table(["k-core"] + [h for _, h in cols], rows, caption=caption)
-            if rows
-            else f"<h3>{caption}</h3>" + not_computed(f"k-cores of the {net} network", "no collaboration edges")
+            {
+                "network": net,
+                "caption": caption,
+                "table": Table(["k-core"] + [h for _, h in cols], rows, caption=caption) if rows else None,
+                "empty_ks": ", ".join(fmt_num(k) for k in empty.k),
+            }
         )
-        if len(empty):
-            ks = ", ".join(fmt_num(k) for k in empty.k)
-            out.append(f'<p class="muted">k = {ks}: empty (beyond the maximal core).</p>')
-    return section("tables-6-9", title, lead, "".join(out))
+    return out
 
 
 def kcore_cell(column: str, value) -> str:
@@ -187,11 +178,9 @@ def kcore_cell(column: str, value) -> str:
     return f"{float(value):.{3 if column == 'avg_clustering' else 2}f}"
 
 
-def top_developers(wh: Warehouse) -> str:
-    title = "Top developers"
-    lead = "The 20 developers with the highest degree in the network of all model repos (ties by PageRank)."
+def top_developers(wh: Warehouse) -> Table | Note:
     if not wh.has("developer_centrality", columns=("network", "developer", "degree")):
-        return section("top-developers", title, lead, not_computed("marts.developer_centrality"))
+        return Note("marts.developer_centrality")
     cols = [
         c
         for c in ("degree", "in_degree", "out_degree", "pagerank", "core_number")
@@ -208,9 +197,9 @@ def top_developers(wh: Warehouse) -> str:
         f"{join} where c.network = 'all' and c.degree > 0 order by {order} limit 20"
     )
     if df.empty:
-        return section("top-developers", title, lead, not_computed("Top developers", "no collaboration edges"))
+        return Note("Top developers", "no collaboration edges")
     rows = [
         [r.developer] + [fmt_num(r[c], 5 if c == "pagerank" else 2) for c in df.columns[1:]] for _, r in df.iterrows()
     ]
     headers = ["developer"] + [c.replace("_", " ") for c in df.columns[1:]]
-    return section("top-developers", title, lead, table(headers, rows))
+    return Table(headers, rows)

@@ -1,5 +1,5 @@
 """Paper vs now: each published figure of the paper beside the same measure on
-this snapshot (marts.paper_comparison)."""
+this snapshot (marts.paper_comparison). Laid out by templates/paper-vs-now.html."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from hubwh.report import charts
 from hubwh.report.data import Warehouse
-from hubwh.report.layout import card, cards, fmt_num, fmt_share, is_missing, not_computed, section, table
+from hubwh.report.layout import Card, Chart, Note, Table, fmt_num, fmt_share, is_missing
 
 TITLE = "Paper vs now"
 SHARE_UNITS = ("share", "share_upper_bound", "ratio", "r", "rho")
@@ -31,16 +31,15 @@ def _key(r: pd.Series) -> str:
     return str(r.measure) + (f" [{' · '.join(extra)}]" if extra else "")
 
 
-def build(wh: Warehouse) -> str:
-    title = "Published figures beside this snapshot"
-    lead = (
-        "Every figure the paper publishes (October 2023, the full Hub), with the warehouse's value of the "
-        "same measure. A synthetic or scoped snapshot will not match the paper; a full crawl shows how the "
-        "Hub has changed. <b>n/a</b>: no value for that measure on this snapshot."
-    )
+def build(wh: Warehouse) -> dict:
+    """The values templates/paper-vs-now.html lays out: {comparison: {cards, chart, tables} or a Note}."""
+    return {"comparison": comparison(wh)}
+
+
+def comparison(wh: Warehouse) -> dict | Note:
     df = wh.mart("paper_comparison", columns=("measure", "paper_value", "warehouse_value"))
     if df is None:
-        return section("paper-vs-now", title, lead, not_computed("marts.paper_comparison"))
+        return Note("marts.paper_comparison")
     df = df.copy()
     if "unit" not in df.columns:
         df["unit"] = ""
@@ -49,10 +48,10 @@ def build(wh: Warehouse) -> str:
     df["section"] = df.section.astype(str)
     computed = df.warehouse_value.notna()
     items = [
-        card(fmt_num(len(df)), "published figures"),
-        card(fmt_num(int(computed.sum())), "computed on this snapshot"),
+        Card(fmt_num(len(df)), "published figures"),
+        Card(fmt_num(int(computed.sum())), "computed on this snapshot"),
     ]
-    out = [cards(items), _share_chart(df)]
+    tables = []
     for sec in sorted(df.section.unique(), key=_section_order):
         sub = df[df.section == sec]
         rows = []
@@ -65,10 +64,10 @@ def build(wh: Warehouse) -> str:
             else:
                 diff_text = "n/a" if is_missing(diff) else (("+" if float(diff) >= 0 else "") + fmt_num(diff))
             rows.append([_key(r), str(r.unit), _fmt(r.paper_value, r.unit), _fmt(r.warehouse_value, r.unit), diff_text])
-        out.append(
-            table(["measure", "unit", "paper", "now", "difference"], rows, left=2, caption=_section_caption(sec))
+        tables.append(
+            Table(["measure", "unit", "paper", "now", "difference"], rows, left=2, caption=_section_caption(sec))
         )
-    return section("paper-vs-now", title, lead, "".join(out))
+    return {"cards": items, "chart": _share_chart(df), "tables": tables}
 
 
 def _section_caption(sec: str) -> str:
@@ -84,11 +83,11 @@ def _section_order(sec: str):
         return (999,)
 
 
-def _share_chart(df: pd.DataFrame) -> str:
+def _share_chart(df: pd.DataFrame) -> Chart | Note:
     """Shares (0-1) of the paper against this snapshot's, with the diagonal."""
     sub = df[df.unit.astype(str).isin(SHARE_UNITS) & df.warehouse_value.notna() & df.paper_value.notna()]
     if sub.empty:
-        return not_computed("Shares to compare with the paper")
+        return Note("Shares to compare with the paper")
     labels = [_key(r) for _, r in sub.iterrows()]
     fig = go.Figure(
         go.Scatter(

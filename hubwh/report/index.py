@@ -1,34 +1,31 @@
 """The report's first page: the snapshot (when, scope, row counts) and a few
-headline numbers linking to the pages that explain them."""
+headline numbers linking to the pages that explain them (templates/index.html)."""
 
 from __future__ import annotations
 
 from hubwh.report.data import REPO_TYPES, Warehouse
-from hubwh.report.layout import card, cards, fmt_num, fmt_share, kpi, not_computed, section, table
+from hubwh.report.layout import Card, Kpi, Table, fmt_num, fmt_share
 from hubwh.report.snapshot import SnapshotInfo
 
 TITLE = "Snapshot"
 
 
-def build(wh: Warehouse, info: SnapshotInfo) -> str:
-    return "".join([snapshot_section(info), headlines(wh), counts(info)])
+def build(wh: Warehouse, info: SnapshotInfo) -> dict:
+    """The values templates/index.html lays out."""
+    return {"snapshot": snapshot_table(info), "headlines": headlines(wh), **counts(info)}
 
 
-def snapshot_section(info: SnapshotInfo) -> str:
+def snapshot_table(info: SnapshotInfo) -> Table:
     rows = [
         ["taken at", info.taken_at or "unknown", info.taken_from],
         ["scope", info.scope_text, f"{info.n_runs} crawl run(s) recorded"],
         ["endpoint", info.endpoint or "unknown", "(never a token)"],
     ]
-    lead = (
-        "This report reproduces the figures and tables of Osborne, Ding &amp; Kirk (2024), <i>The AI Community "
-        "Building the Future? A Quantitative Analysis of Development Activity on Hugging Face Hub</i>, on the "
-        "snapshot in this warehouse."
-    )
-    return section("snapshot", "The snapshot", lead, table(["", "value", "from"], rows, left=3))
+    return Table(["", "value", "from"], rows, left=3)
 
 
-def headlines(wh: Warehouse) -> str:
+def headlines(wh: Warehouse) -> list[Card]:
+    """The headline cards (none when no mart is built)."""
     items = []
     if wh.has("activity_summary", columns=("repo_type", "activity", "zero_share")):
         z = wh.df("select repo_type, zero_share from marts.activity_summary where activity in ('n_likes', 'likes')")
@@ -36,9 +33,10 @@ def headlines(wh: Warehouse) -> str:
             hit = z[z.repo_type == rt]
             if len(hit):
                 items.append(
-                    card(
-                        f'<a href="activity.html#tables-2-4">{kpi(f"zero_share.{rt}.n_likes", fmt_share(hit.zero_share.iloc[0]))}</a>',  # noqa: E501 (moves into a template)
+                    Card(
+                        Kpi(f"zero_share.{rt}.n_likes", fmt_share(hit.zero_share.iloc[0])),
                         f"of {rt} repos have 0 likes",
+                        href="activity.html#tables-2-4",
                     )
                 )
     if wh.has("activity_pareto", columns=("repo_type", "activity", "threshold", "repo_share")):
@@ -48,9 +46,10 @@ def headlines(wh: Warehouse) -> str:
         )
         if v is not None:
             items.append(
-                card(
-                    f'<a href="activity.html#pareto">{kpi("pareto.model.n_likes.0.8", fmt_share(v))}</a>',
+                Card(
+                    Kpi("pareto.model.n_likes.0.8", fmt_share(v)),
                     "of model repos hold 80 % of all likes",
+                    href="activity.html#pareto",
                 )
             )
     if wh.has("repo_activity", columns=("repo_type", "license")):
@@ -60,27 +59,30 @@ def headlines(wh: Warehouse) -> str:
         )
         if v is not None:
             items.append(
-                card(
-                    f'<a href="activity.html#licenses">{kpi("no_license_share.model", fmt_share(v))}</a>',
+                Card(
+                    Kpi("no_license_share.model", fmt_share(v)),
                     "of model repos have no license",
+                    href="activity.html#licenses",
                 )
             )
     if wh.has("collab_summary", columns=("network", "isolate_share")):
         v = wh.scalar("select isolate_share from marts.collab_summary where network = 'all'")
         if v is not None:
             items.append(
-                card(
-                    f'<a href="collaboration.html#isolates">{kpi("isolate_share.all", fmt_share(v))}</a>',
+                Card(
+                    Kpi("isolate_share.all", fmt_share(v)),
                     "of developers never collaborate (isolates)",
+                    href="collaboration.html#isolates",
                 )
             )
     if wh.has("collab_kcore", columns=("network", "k", "nodes")):
         r = wh.df("select k, nodes from marts.collab_kcore where network = 'all' order by k desc limit 1")
         if len(r):
             items.append(
-                card(
-                    f'<a href="collaboration.html#tables-6-9">{fmt_num(r.k.iloc[0])}</a>',
+                Card(
+                    fmt_num(r.k.iloc[0]),
                     f"maximal k-core of the collaboration network ({fmt_num(r.nodes.iloc[0])} developers)",
+                    href="collaboration.html#tables-6-9",
                 )
             )
     if wh.has("model_adoption", columns=("subfield", "model_id", "n_spaces")):
@@ -90,22 +92,19 @@ def headlines(wh: Warehouse) -> str:
         )
         if len(top):
             items.append(
-                card(
-                    f'<a href="adoption.html#most-used">{kpi("top_model.n_spaces", fmt_num(top.n_spaces.iloc[0]))}</a>',
+                Card(
+                    Kpi("top_model.n_spaces", fmt_num(top.n_spaces.iloc[0])),
                     f"spaces use the most used model, {top.model_id.iloc[0]}",
+                    href="adoption.html#most-used",
                 )
             )
-    body = cards(items) if items else not_computed("Headline findings", "no marts built yet: run `hubwh build`")
-    return section("headlines", "Headline findings", "", body)
+    return items
 
 
-def counts(info: SnapshotInfo) -> str:
+def counts(info: SnapshotInfo) -> dict[str, Table]:
     raw = [[f"raw.{t}", "not loaded" if n is None else fmt_num(n)] for t, n in info.raw_counts.items()]
     marts = [[f"marts.{t}", "not built" if n is None else fmt_num(n)] for t, n in info.mart_counts.items()]
-    body = (
-        '<div class="grid2">'
-        + table(["raw table", "rows"], raw, caption="Loaded by the crawler")
-        + table(["public mart", "rows"], marts, caption="Built by dbt (docs/methods.md §8)")
-        + "</div>"
-    )
-    return section("row-counts", "Row counts", "", body)
+    return {
+        "raw_counts": Table(["raw table", "rows"], raw, caption="Loaded by the crawler"),
+        "mart_counts": Table(["public mart", "rows"], marts, caption="Built by dbt (docs/methods.md §8)"),
+    }
