@@ -12,17 +12,19 @@ from pathlib import Path
 
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
-from hubwh.report.data import PUBLIC_MARTS
+from hubwh.project import public_marts
 
 DEFAULT_OUT = PROJECT_ROOT / "build" / "parquet"
 
 
-def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=PUBLIC_MARTS) -> list[Path]:
-    """Write marts.<name> to out_dir/<name>.parquet for every public mart the
-    warehouse holds; returns the files written. Raises HubwhError when the
-    warehouse is missing or holds none of them."""
+def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=None) -> list[Path]:
+    """Write marts.<name> to out_dir/<name>.parquet for every public mart the warehouse
+    holds (default: hubwh.project.public_marts(), the marts marked public in their YAML);
+    returns the files written. Raises HubwhError when the warehouse is missing or holds
+    none of them."""
     import duckdb
 
+    marts = public_marts() if marts is None else marts
     db = Path(db_path)
     if not db.exists():
         raise HubwhError(f"no warehouse at {db}: run `hubwh crawl` and `hubwh build` (or `hubwh demo`) first")
@@ -76,7 +78,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     db = args.db.expanduser().resolve() if args.db else warehouse_path()
     files = export_parquet(db, args.out)
-    missing = [m for m in PUBLIC_MARTS if m not in {f.stem for f in files}]
+    missing = [m for m in public_marts() if m not in {f.stem for f in files}]
     print(f"wrote {len(files)} Parquet files to {args.out}")
     if missing:
         print(f"not built in this warehouse (skipped): {', '.join(missing)}", file=sys.stderr)

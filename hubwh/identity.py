@@ -270,3 +270,27 @@ def mark_accepted(
     out["auto_accepted"] = pd.Series([k in automatic for k in keys], index=out.index, dtype=bool)
     out["accepted"] = pd.Series([k in seeded or k in automatic for k in keys], index=out.index, dtype=bool)
     return out
+
+
+def config_flag(value) -> bool:
+    """A switch as dbt hands it to a Python model (a var rendered into the YAML config:
+    True, 'true', 'False', 1, ...) as a bool."""
+    return str(value).strip().lower() in ("true", "1", "yes", "on")
+
+
+def identity_candidates(
+    contributions: pd.DataFrame,
+    bots: Iterable[str],
+    seed: pd.DataFrame,
+    accounts: Iterable[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    auto_accept: bool = False,
+    auto_threshold: float | None = None,
+) -> pd.DataFrame:
+    """The rows of the mart identity_merge_candidates: the candidates (merge_candidates)
+    marked accepted where the seed lists the pair or, when `auto_accept` is on, where
+    auto_merges accepts it at `auto_threshold`."""
+    candidates = merge_candidates(contributions, threshold, exclude=bots, accounts=accounts)
+    auto = auto_merges(candidates, auto_threshold, seed) if auto_accept else None
+    return mark_accepted(candidates, seed, auto)

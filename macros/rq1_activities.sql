@@ -1,16 +1,7 @@
-{#- The RQ1 activity columns of repo_activity and the repo types each applies to
-    (docs/methods.md §2: no downloads for spaces; usage spaces for models only). -#}
+{#- The RQ1 activity columns of repo_activity and the repo types each applies to, as
+    (name, types) pairs: dbt var rq1_activities (dbt_project.yml), the one definition. -#}
 {% macro rq1_activities() -%}
-    {{ return([
-        ('n_likes', ['model', 'dataset', 'space']),
-        ('n_downloads', ['model', 'dataset']),
-        ('n_discussions', ['model', 'dataset', 'space']),
-        ('n_disc_starters', ['model', 'dataset', 'space']),
-        ('n_commits', ['model', 'dataset', 'space']),
-        ('n_committers', ['model', 'dataset', 'space']),
-        ('n_community', ['model', 'dataset', 'space']),
-        ('n_usage_spaces', ['model']),
-    ]) }}
+    {{ return(var('rq1_activities').items() | list) }}
 {%- endmacro %}
 
 {#- repo_activity in long form: one row per (repo, applicable activity), value NULL where

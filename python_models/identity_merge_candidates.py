@@ -1,20 +1,13 @@
 """Identity-merge candidates (docs/methods.md §3): pairs of raw author names that may be one
 person, with their score and why they were proposed. Computed from raw names (staging
-and int_bot_accounts), never from resolved ones, so int_identity_map can depend on it."""
-
-
-def _flag(value) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes", "on")
+and int_bot_accounts), never from resolved ones, so int_identity_map can depend on it.
+The logic lives in hubwh.identity (tested there); this model projects its inputs in DuckDB."""
 
 
 def model(dbt, session):
     import pandas as pd
 
-    from hubwh.identity import auto_merges, mark_accepted, merge_candidates
-
-    threshold = float(dbt.config.get("identity_similarity_threshold"))
-    auto_on = _flag(dbt.config.get("auto_accept_identity_candidates"))
-    auto_threshold = float(dbt.config.get("auto_accept_identity_threshold"))
+    from hubwh.identity import config_flag, identity_candidates
 
     # (each ref on its own line: dbt finds a Python model's refs by parsing its calls)
     commit_authors = dbt.ref("stg_hf_hub__commit_authors")
@@ -25,23 +18,25 @@ def model(dbt, session):
     datasets = dbt.ref("stg_hf_hub__datasets")
     spaces = dbt.ref("stg_hf_hub__spaces")
 
+    started = discussions.filter("author is not null")
     names = pd.concat(
         [
             commit_authors.project("repo_type || ':' || repo_id as repo, author as name").distinct().df(),
-            discussions.filter("author is not null")
-            .project("repo_type || ':' || repo_id as repo, author as name")
-            .distinct()
-            .df(),
+            started.project("repo_type || ':' || repo_id as repo, author as name").distinct().df(),
         ],
         ignore_index=True,
     )
-    bots = bot_accounts.project("username").df()["username"].tolist()
-    seed = merges_seed.project("alias, canonical").df()
     # names the Hub reports as accounts (repo namespaces, discussion authors): preferred canonicals
-    accounts = set(discussions.filter("author is not null").project("author").df()["author"])
+    accounts = set(started.project("author").df()["author"])
     for repos in (models, datasets, spaces):
         accounts |= set(repos.filter("namespace is not null").project("namespace").distinct().df()["namespace"])
 
-    candidates = merge_candidates(names, threshold, exclude=bots, accounts=accounts)
-    auto = auto_merges(candidates, auto_threshold, seed) if auto_on else None
-    return mark_accepted(candidates, seed, auto)
+    return identity_candidates(
+        names,
+        bot_accounts.project("username").df()["username"].tolist(),
+        merges_seed.project("alias, canonical").df(),
+        accounts,
+        threshold=float(dbt.config.get("identity_similarity_threshold")),
+        auto_accept=config_flag(dbt.config.get("auto_accept_identity_candidates")),
+        auto_threshold=float(dbt.config.get("auto_accept_identity_threshold")),
+    )

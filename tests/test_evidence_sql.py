@@ -103,3 +103,22 @@ def test_every_page_query_runs_and_feeds_its_components(served):
     sources = {p.stem for p in SOURCE_DIR.glob("*.sql")}
     assert used_sources <= sources, f"pages use undefined sources: {used_sources - sources}"
     assert sources <= used_sources, f"source queries no page uses: {sources - used_sources}"
+
+
+def test_activity_lists_are_the_dbt_var():
+    """Evidence cannot read dbt vars: its copies of the activity list (Figure 1's source
+    query and the activity page's loop) must equal dbt var rq1_activities, in its order."""
+    from hubwh.project import rq1_activities
+
+    want = list(rq1_activities())
+    ccdf = (SOURCE_DIR / "activity_ccdf.sql").read_text(encoding="utf-8")
+    casts = re.findall(r"cast\((n_[a-z_]+) as bigint\) as (n_[a-z_]+)", ccdf)
+    assert [c for c, alias in casts if c == alias] == want
+    unpivot_on = re.search(r"^\s*on (.+?)\s*$\s*into name", ccdf, re.M)
+    assert unpivot_on, "activity_ccdf.sql: no `on ... into name` clause found"
+    assert [c.strip() for c in unpivot_on.group(1).split(",")] == want
+    page = (REPORTS / "pages" / "activity.md").read_text(encoding="utf-8")
+    loops = re.findall(r"\{#each \[([^\]]*n_likes[^\]]*)\] as", page)
+    assert loops, "activity.md: no {#each [...]} over the activities found"
+    for loop in loops:
+        assert re.findall(r"'([a-z_]+)'", loop) == want

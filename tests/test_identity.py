@@ -16,6 +16,8 @@ from hubwh.errors import HubwhError
 from hubwh.identity import (
     auto_merges,
     co_contributor_pairs,
+    config_flag,
+    identity_candidates,
     mark_accepted,
     merge_candidates,
     normalise,
@@ -141,6 +143,33 @@ def test_auto_merges_respect_the_seed_and_never_chain():
         ("w", "u"): False,
     }
     assert marked.loc[("u", "v"), "auto_accepted"] == False  # noqa: E712  (seed, reversed)
+
+
+def test_identity_candidates_as_the_mart_builds_them():
+    """What the dbt model returns: candidates without bots, accepted by the seed, and by
+    auto-acceptance only when it is switched on (and never over the seed)."""
+    names = contribs(
+        ("model:r1", "Niels Rogge"),
+        ("model:r1", "NielsRogge"),
+        ("model:r1", "bot-x"),
+        ("model:r1", "bot_x"),
+        ("dataset:r2", "Ann Lee"),
+        ("dataset:r2", "annlee"),
+    )
+    seed = pd.DataFrame({"alias": ["Ann Lee"], "canonical": ["annlee"]})
+    off = identity_candidates(names, ["bot-x"], seed, ["NielsRogge"], threshold=90, auto_threshold=97)
+    # no space wins the canonical id; both pairs score 100 (equal normal forms); bot-x is no candidate
+    assert list(zip(off.name_a, off.name_b, off.score)) == [
+        ("Ann Lee", "annlee", 100.0),
+        ("Niels Rogge", "NielsRogge", 100.0),
+    ]
+    assert list(off.accepted) == [True, False] and not off.auto_accepted.any()
+    on = identity_candidates(names, ["bot-x"], seed, ["NielsRogge"], threshold=90, auto_accept=True, auto_threshold=97)
+    assert list(on.accepted) == [True, True] and list(on.auto_accepted) == [False, True]
+    strict = identity_candidates(names, ["bot-x"], seed, [], threshold=90, auto_accept=True, auto_threshold=100.0)
+    assert list(strict.auto_accepted) == [False, True]  # 100 >= 100
+    assert config_flag(True) and config_flag("true") and config_flag(" On ") and config_flag(1)
+    assert not config_flag(False) and not config_flag("False") and not config_flag(None) and not config_flag(0)
 
 
 def test_bad_threshold_and_input():

@@ -26,28 +26,13 @@ import pytest
 import yaml
 from scipy import stats as sps
 
+from hubwh.project import rq1_activities
+
 ROOT = Path(__file__).resolve().parent.parent
+# the activities each repo type has: dbt var rq1_activities (what the marts are built from)
 ACTIVITIES = {
-    "model": [
-        "n_likes",
-        "n_downloads",
-        "n_discussions",
-        "n_disc_starters",
-        "n_commits",
-        "n_committers",
-        "n_community",
-        "n_usage_spaces",
-    ],
-    "dataset": [
-        "n_likes",
-        "n_downloads",
-        "n_discussions",
-        "n_disc_starters",
-        "n_commits",
-        "n_committers",
-        "n_community",
-    ],
-    "space": ["n_likes", "n_discussions", "n_disc_starters", "n_commits", "n_committers", "n_community"],
+    repo_type: [name for name, types in rq1_activities().items() if repo_type in types]
+    for repo_type in ("model", "dataset", "space")
 }
 
 

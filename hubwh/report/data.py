@@ -12,41 +12,12 @@ import duckdb
 import pandas as pd
 
 from hubwh.errors import HubwhError
+from hubwh.project import public_marts, rq1_activities
 
-# The public marts of docs/methods.md §8, in the order the contract lists them.
-PUBLIC_MARTS = (
-    "repo_activity",
-    "activity_summary",
-    "activity_pareto",
-    "activity_lorenz",
-    "activity_correlations",
-    "license_shares",
-    "license_mwu",
-    "developers",
-    "identity_merge_candidates",
-    "collab_edges",
-    "developer_centrality",
-    "collab_summary",
-    "collab_kcore",
-    "model_usage",
-    "model_co_usage",
-    "model_adoption",
-    "top_organisations",
-    "usage_correlations",
-    "paper_comparison",
-)
-
-# Activity columns of repo_activity in the paper's order (Tables 2-4), then RQ3's.
-ACTIVITIES = (
-    "n_likes",
-    "n_discussions",
-    "n_disc_starters",
-    "n_commits",
-    "n_committers",
-    "n_community",
-    "n_downloads",
-    "n_usage_spaces",
-)
+# The public marts of docs/methods.md §8 (marked `access: public` in the marts' YAML) and the
+# activity columns of repo_activity in the paper's order (dbt var rq1_activities).
+PUBLIC_MARTS = public_marts()
+ACTIVITIES = tuple(rq1_activities())
 REPO_TYPES = ("model", "dataset", "space")
 NETWORKS = ("all", "cv", "nlp", "mm")  # the paper's order of Tables 6-9
 SUBFIELDS = ("all", "nlp", "cv", "mm")
