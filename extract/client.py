@@ -80,6 +80,18 @@ class RequestStats:
             }
 
 
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """A short message of a failed call, for fetch_log and errors: the HTTP status and the
+    server's own message when there is one (huggingface_hub's long hints left out)."""
+    response = getattr(exc, "response", None)
+    server_message = getattr(exc, "server_message", None)
+    if response is not None and server_message:
+        text = f"{response.status_code} {server_message}"
+    else:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return " ".join(text.split())[:limit]
+
+
 def _retry_after(headers) -> float | None:
     from huggingface_hub.utils import parse_ratelimit_headers
 

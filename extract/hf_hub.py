@@ -10,8 +10,8 @@ Rows reach dlt as Arrow tables, lists pre-serialised as JSON text in JSON column
 merge into DuckDB, parquet load files): 2,000,000 rows load in 43 s as Arrow tables vs 114 s as
 Python dicts with JSON columns (dlt's normaliser is pure Python); dicts with child tables
 (`models__tags`) were slower still (19.3 s vs 4.2 s for Arrow at 200,000 rows, so ~3 min at 2M).
-The crawler (extract/pipeline.py) fetches; this module turns what the API returned into rows
-and hands a batch of rows to dlt.
+The crawler (extract/sweep.py, extract/fetch.py) fetches; this module turns what the API returned
+into rows and hands a batch of rows to dlt.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ and which per-repo resources to fetch.
 
 The sample is taken at the list stage, repo by repo, from a hash of (seed, repo id): the same
 seed keeps the same repos on every run and machine, whatever order the Hub lists them in, and a
-5 % sample costs 5 % of the per-repo calls (the list pages are still all read).
+5 % sample costs 5 % of the per-repo calls (the list pages are still all read). The list query a
+scope makes is built by the sweep (extract/sweep.py).
 """
 
 from __future__ import annotations
@@ -14,56 +15,6 @@ from dataclasses import asdict, dataclass, field
 from hubwh.errors import HubwhError
 
 REPO_TYPES = ("model", "dataset", "space")
-
-# Fields asked of each list sweep (`expand`): docs/methods.md §1, plus trendingScore for the
-# contract's trending_score. With `expand` the Hub returns only these (and `_id`, `id`).
-EXPAND = {
-    "model": [
-        "author",
-        "likes",
-        "downloads",
-        "downloadsAllTime",
-        "trendingScore",
-        "tags",
-        "pipeline_tag",
-        "library_name",
-        "createdAt",
-        "lastModified",
-        "sha",
-        "gated",
-        "cardData",
-        "safetensors",
-    ],
-    "dataset": [
-        "author",
-        "likes",
-        "downloads",
-        "downloadsAllTime",
-        "trendingScore",
-        "tags",
-        "createdAt",
-        "lastModified",
-        "sha",
-        "gated",
-        "cardData",
-    ],
-    "space": [
-        "author",
-        "likes",
-        "trendingScore",
-        "tags",
-        "sdk",
-        "createdAt",
-        "lastModified",
-        "sha",
-        "cardData",
-        "models",
-    ],
-}
-PAGE_SIZE = 1000
-# Sorting on the creation date (immutable) keeps the Hub's keyset cursor from drifting while we
-# page: the default order (trending, a moving score) skips and repeats repos on long sweeps.
-SORT = "createdAt"
 
 
 @dataclass(frozen=True)
@@ -103,18 +54,6 @@ class Scope:
         """A sweep that lists every public repo of its type: only then may a repo missing from it
         be marked unlisted."""
         return self.author is None and not self.filter and self.limit is None and self.sample is None
-
-    def list_params(self, repo_type: str) -> list[tuple[str, object]]:
-        """Query parameters of the list sweep, encoded as huggingface_hub's list_* calls do
-        (repeated keys for lists)."""
-        params: list[tuple[str, object]] = [("sort", SORT)]
-        if self.author:
-            params.append(("author", self.author))
-        params += [("filter", f) for f in self.filter]
-        params += [("expand", e) for e in EXPAND[repo_type]]
-        page = PAGE_SIZE if self.limit is None or self.sample is not None else min(PAGE_SIZE, self.limit)
-        params.append(("limit", page))
-        return params
 
     def in_sample(self, repo_id: str) -> bool:
         if self.sample is None or self.sample >= 1:

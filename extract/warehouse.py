@@ -1,5 +1,5 @@
-"""The crawl's side of the DuckDB file: the dlt pipeline that loads batches into `raw`, and short
-read-only looks at what earlier runs loaded (the incremental state lives in the raw tables).
+"""The crawl's side of the DuckDB file: the dlt pipeline that loads batches (`Batch`) into `raw`,
+and short read-only looks at what earlier runs loaded (the incremental state lives in the raw tables).
 
 dlt and our reads never hold the file at the same time: each load opens and closes it, and so
 does each query here."""
@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -121,7 +124,7 @@ class Warehouse:
             self.rows_loaded[t] += len(rows)
 
     # -- reading -------------------------------------------------------------------------
-    def query_arrow(self, sql: str, params: list | None = None, **tables: pa.Table) -> pa.Table:
+    def query_arrow(self, sql: str, params: list | dict | None = None, **tables: pa.Table) -> pa.Table:
         con = duckdb.connect(str(self.db_path))
         try:
             for name, table in tables.items():
@@ -130,7 +133,7 @@ class Warehouse:
         finally:
             con.close()
 
-    def query_to_parquet(self, sql: str, params: list | None, path: Path) -> None:
+    def query_to_parquet(self, sql: str, params: list | dict | None, path: Path) -> None:
         """Write a query's result to a Parquet file (big results stream from disk, not memory)."""
         con = duckdb.connect(str(self.db_path))
         try:
@@ -152,6 +155,33 @@ class Warehouse:
         for r in rows:
             out.setdefault(r["table_name"], set()).add(r["column_name"])
         return out
+
+
+@dataclass
+class Batch:
+    """Rows waiting to be loaded, by table (each stage decides when its batch is due)."""
+
+    tables: dict[str, list] = field(default_factory=dict)
+    results: int = 0  # per-repo fetch results in it
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, table: str, rows: list[dict]) -> None:
+        self.tables.setdefault(table, []).extend(rows)
+
+    def n_rows(self) -> int:
+        return sum(len(v) for v in self.tables.values())
+
+    def due(self, *, rows: int, seconds: float, results: int | None = None) -> bool:
+        if not self.tables:
+            return False
+        return (
+            (results is not None and self.results >= results)
+            or self.n_rows() >= rows
+            or time.monotonic() - self.started >= seconds
+        )
+
+    def as_load(self) -> dict[str, Any]:
+        return dict(self.tables)
 
 
 def _first_line(exc: BaseException) -> str:
