@@ -1,6 +1,7 @@
 """Identity-merge candidates (docs/methods.md §3): pairs of raw author names that may be one
-person, with their score and why they were proposed. Computed from raw names (staging
-and int_bot_accounts), never from resolved ones, so int_identity_map can depend on it."""
+person, with their score and why they were proposed. Computed from raw names (the authors of
+each repo's latest fetch, and int_bot_accounts), never from resolved ones, so int_identity_map
+can depend on it."""
 
 
 def _flag(value) -> bool:
@@ -17,8 +18,8 @@ def model(dbt, session):
     auto_threshold = float(dbt.config.get("auto_accept_identity_threshold"))
 
     # (each ref on its own line: dbt finds a Python model's refs by parsing its calls)
-    commit_authors = dbt.ref("stg_hf_hub__commit_authors")
-    discussions = dbt.ref("stg_hf_hub__discussions")
+    commit_authors = dbt.ref("int_commit_authors_filtered_to_latest_fetch")
+    discussions = dbt.ref("int_discussions_filtered_to_latest_fetch")
     bot_accounts = dbt.ref("int_bot_accounts")
     merges_seed = dbt.ref("identity_merges")
     models = dbt.ref("stg_hf_hub__models")

@@ -72,8 +72,8 @@ merged_seen as (
     -- aliases actually replaced somewhere (a seed merge of a name never seen merges nobody)
     select distinct m.alias
     from {{ ref('int_identity_map') }} as m
-    where m.alias in (select author from {{ ref('stg_hf_hub__commit_authors') }})
-       or m.alias in (select author from {{ ref('stg_hf_hub__discussions') }} where author is not null)
+    where m.alias in (select author from {{ ref('int_commit_authors_filtered_to_latest_fetch') }})
+       or m.alias in (select author from {{ ref('int_discussions_filtered_to_latest_fetch') }} where author is not null)
 ),
 
 figures as (

@@ -12,7 +12,7 @@ with commit_rows as (
         a.commit_id,
         c.committed_at as seen_at
     from {{ ref('int_commit_authors_resolved') }} as a
-    left join {{ ref('stg_hf_hub__commits') }} as c
+    left join {{ ref('int_commits_filtered_to_latest_fetch') }} as c
         on c.repo_type = a.repo_type and c.repo_id = a.repo_id and c.commit_id = a.commit_id
     where a.developer is not null or a.is_bot
 ),
@@ -27,7 +27,7 @@ discussion_rows as (
         a.discussion_num,
         d.created_at as seen_at
     from {{ ref('int_discussion_authors_resolved') }} as a
-    left join {{ ref('stg_hf_hub__discussions') }} as d
+    left join {{ ref('int_discussions_filtered_to_latest_fetch') }} as d
         on d.repo_type = a.repo_type and d.repo_id = a.repo_id and d.discussion_num = a.discussion_num
     where a.developer is not null or a.is_bot
 ),
