@@ -3,19 +3,19 @@
     raw_author (its column `author`, as the Hub lists it), developer (the canonical id through
     int_identity_map; NULL for a bot, by raw or canonical name in int_bot_accounts, matched
     case-insensitively, for a NULL author and for the names in `nobody`) and is_bot. -#}
-{% macro resolve_developers(relation, columns, nobody=[]) -%}
+{% macro resolve_developers(relation, columns, nobody=[]) %}
 select
-    {%- for column in columns %}
+{%- for column in columns %}
     a.{{ column }},
-    {%- endfor %}
+{%- endfor %}
     a.author as raw_author,
     case
         when
             bot_raw.username is not null
             or bot_canonical.username is not null
-            {%- for name in nobody %}
+{%- for name in nobody %}
             or a.author = '{{ name }}'
-            {%- endfor %}
+{%- endfor %}
             then null
         else coalesce(m.developer, a.author)
     end as developer,
@@ -27,4 +27,4 @@ left join (select distinct lower(username) as username from {{ ref('int_bot_acco
     on lower(a.author) = bot_raw.username
 left join (select distinct lower(username) as username from {{ ref('int_bot_accounts') }}) as bot_canonical
     on lower(coalesce(m.developer, a.author)) = bot_canonical.username
-{%- endmacro %}
+{% endmacro %}

@@ -8,10 +8,10 @@ select *
 from {{ model }}
 where
     false
-    {%- if min_value is not none %}
+{%- if min_value is not none %}
     or not ({{ column_name }} >{{ "=" if inclusive }} {{ min_value }})
-    {%- endif %}
-    {%- if max_value is not none %}
+{%- endif %}
+{%- if max_value is not none %}
     or not ({{ column_name }} <{{ "=" if inclusive }} {{ max_value }})
-    {%- endif %}
+{%- endif %}
 {% endtest %}

@@ -27,4 +27,4 @@ select username, reason from seeded
 union all
 select r.username, r.reason
 from by_rule as r
-where lower(r.username) not in (select lower(username) from seeded)
+where lower(r.username) not in (select lower(s.username) from seeded as s)

@@ -14,7 +14,7 @@ select
 from {{ ref('stg_hf_hub__commit_authors') }} as a
 semi join {{ ref('int_commits_filtered_to_latest_fetch') }} as c
     on
-        c.repo_type = a.repo_type
-        and c.repo_id = a.repo_id
-        and c.commit_id = a.commit_id
-        and c.fetched_at = a.fetched_at
+        a.repo_type = c.repo_type
+        and a.repo_id = c.repo_id
+        and a.commit_id = c.commit_id
+        and a.fetched_at = c.fetched_at
