@@ -1,4 +1,4 @@
-# The two set-up commands of the README: `make demo` and `make test`.
+# The set-up commands of the README: `make demo`, `make test` and `make lint`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,12 +7,12 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: install demo test test-fast bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline clean
+.PHONY: install demo test test-fast lint bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,lint]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,6 +27,13 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not slow"
+
+## the lint gate: ruff (lint and format) over the Python, sqlfluff over the SQL (.sqlfluff)
+## (PYTHONWARNINGS: sqlfluff's worker pool leaves a harmless resource_tracker warning at exit)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	PYTHONWARNINGS=ignore:resource_tracker:UserWarning $(BIN)/sqlfluff lint models macros tests/data_tests snapshots --processes 2
 
 ## benchmarks (not tests): they print wall time, peak memory, requests, rows/s
 bench: bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline

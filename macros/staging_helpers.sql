@@ -17,3 +17,33 @@
         when 'VARCHAR' then json_extract_string(cast({{ col }} as json), '$')
     end
 {%- endmacro %}
+
+{#- The select list of a repo listing (raw models, datasets, spaces): each named column with its
+    one cast, in the order given, so the three repo types cannot drift apart. -#}
+{% macro repo_listing_columns(names) -%}
+    {%- set casts = {
+        'repo_id': 'repo_id',
+        'namespace': repo_namespace('repo_id'),
+        'author': 'coalesce(author, ' ~ repo_namespace('repo_id') ~ ')',
+        'likes': 'cast(likes as bigint)',
+        'downloads': 'cast(downloads as bigint)',
+        'downloads_all_time': 'cast(downloads_all_time as bigint)',
+        'trending_score': 'cast(trending_score as double)',
+        'tags': json_to_varchar_list('tags'),
+        'pipeline_tag': 'cast(pipeline_tag as varchar)',
+        'library_name': 'cast(library_name as varchar)',
+        'created_at': 'cast(created_at as timestamptz)',
+        'last_modified': 'cast(last_modified as timestamptz)',
+        'sha': 'cast(sha as varchar)',
+        'gated': 'cast(gated as varchar)',
+        'card_license': json_first_string('card_license'),
+        'safetensors_total': 'cast(safetensors_total as bigint)',
+        'first_listed_at': 'cast(first_listed_at as timestamptz)',
+        'last_listed_at': 'cast(last_listed_at as timestamptz)',
+        'is_listed': 'cast(is_listed as boolean)',
+        'sdk': 'cast(sdk as varchar)',
+    } -%}
+    {%- for name in names %}
+    {{ casts[name] }}{{ " as " ~ name if casts[name] != name }}{{ "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,7 +1,8 @@
 """Identity-merge candidates (docs/methods.md §3): pairs of raw author names that may be one
-person, with their score and why they were proposed. Computed from raw names (staging
-and int_bot_accounts), never from resolved ones, so int_identity_map can depend on it.
-The logic lives in hubwh.identity (tested there); this model projects its inputs in DuckDB."""
+person, with their score and why they were proposed. Computed from raw names (the authors of
+each repo's latest fetch, and int_bot_accounts), never from resolved ones, so int_identity_map
+can depend on it. The logic lives in hubwh.identity (tested there); this model projects its
+inputs in DuckDB."""
 
 
 def model(dbt, session):
@@ -10,8 +11,8 @@ def model(dbt, session):
     from hubwh.identity import config_flag, identity_candidates
 
     # (each ref on its own line: dbt finds a Python model's refs by parsing its calls)
-    commit_authors = dbt.ref("stg_hf_hub__commit_authors")
-    discussions = dbt.ref("stg_hf_hub__discussions")
+    commit_authors = dbt.ref("int_commit_authors_filtered_to_latest_fetch")
+    discussions = dbt.ref("int_discussions_filtered_to_latest_fetch")
     bot_accounts = dbt.ref("int_bot_accounts")
     merges_seed = dbt.ref("identity_merges")
     models = dbt.ref("stg_hf_hub__models")

@@ -37,6 +37,25 @@ CASES = [
         "where scope = 'model' and method = 'spearman' and var_x = 'n_likes' and var_y = 'n_commits'",
         "activity_correlations_matrices_symmetric",
     ),
+    # quartiles out of order (the dbt-utils-named expression_is_true)
+    (
+        "activity_summary",
+        "update marts.activity_summary set p25 = p75 + 1 where repo_type = 'model' and activity = 'n_likes'",
+        "expression_is_true_activity_summary_min_p25_and_p25_p50_and_p50_p75_and_p75_max",
+    ),
+    # a share above 1 (accepted_range)
+    (
+        "activity_pareto",
+        "update marts.activity_pareto set repo_share = 1.5 "
+        "where repo_type = 'model' and activity = 'n_likes' and threshold = 0.99",
+        "accepted_range_activity_pareto_repo_share__1__0",
+    ),
+    # a license counted twice (unique_combination_of_columns)
+    (
+        "license_shares",
+        "insert into marts.license_shares select * from marts.license_shares where repo_type = 'model' limit 1",
+        "unique_combination_of_columns_license_shares_repo_type__license",
+    ),
 ]
 
 

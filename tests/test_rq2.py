@@ -113,7 +113,7 @@ def test_collab_edges_equal_an_independent_rebuild(duck):
     got = warehouse_edges(duck)
     assert got == expected
     # the synthetic Hub exercises what matters: multi-author commits, bots, self-loops
-    multi = duck.execute("""select count(*) from staging.stg_hf_hub__commits
+    multi = duck.execute("""select count(*) from intermediate.int_commits_filtered_to_latest_fetch
         where repo_type = 'model' and len(authors) > 1""").fetchone()[0]
     bot_rows = duck.execute("""select count(*) from intermediate.int_commit_authors_resolved
         where repo_type = 'model' and is_bot""").fetchone()[0]
@@ -196,8 +196,9 @@ def test_identity_candidates_find_the_planted_aliases(duck, synth_snapshot):
     planted = _planted_aliases(synth_snapshot)
     seen = {
         r[0]
-        for r in duck.execute("""select author from staging.stg_hf_hub__commit_authors
-        union select author from staging.stg_hf_hub__discussions where author is not null""").fetchall()
+        for r in duck.execute("""select author from intermediate.int_commit_authors_filtered_to_latest_fetch
+        union select author from intermediate.int_discussions_filtered_to_latest_fetch
+        where author is not null""").fetchall()
     }
     planted = [(a, c) for a, c in planted if a in seen and c in seen]
     assert len(planted) >= 5  # the small demo Hub plants a handful
@@ -245,7 +246,7 @@ def test_collab_edges_with_merged_aliases(auto_merged_warehouse):
             src == "auto"
             for (src,) in con.execute("select distinct source from intermediate.int_identity_map").fetchall()
         )
-        used = con.execute("""select count(*) from staging.stg_hf_hub__commit_authors
+        used = con.execute("""select count(*) from intermediate.int_commit_authors_filtered_to_latest_fetch
             where repo_type = 'model' and author in (select alias from intermediate.int_identity_map)""").fetchone()[0]
         assert used > 0  # the merges do touch model commits
         assert warehouse_edges(con) == rebuild_edges(con, aliases)

@@ -3,9 +3,9 @@
 -- or discussion author, the name rules `[bot]` / `-bot` suffix. `system` (the Hub's initial
 -- commits) is not a bot: int_commit_authors_resolved drops it separately.
 with seen as (
-    select distinct author as username from {{ ref('stg_hf_hub__commit_authors') }}
+    select distinct author as username from {{ ref('int_commit_authors_filtered_to_latest_fetch') }}
     union
-    select distinct author from {{ ref('stg_hf_hub__discussions') }} where author is not null
+    select distinct author from {{ ref('int_discussions_filtered_to_latest_fetch') }} where author is not null
 ),
 
 seeded as (
@@ -27,4 +27,4 @@ select username, reason from seeded
 union all
 select r.username, r.reason
 from by_rule as r
-where lower(r.username) not in (select lower(username) from seeded)
+where lower(r.username) not in (select lower(s.username) from seeded as s)

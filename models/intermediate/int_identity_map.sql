@@ -21,13 +21,14 @@ auto_merges as (
         name_b as developer,
         'auto' as source
     from {{ ref('identity_merge_candidates') }}
-    where auto_accepted
-    {%- if (var('auto_accept_identity_candidates', false) | string | lower) not in ['true', '1', 'yes', 'on'] %}
-      and false
-    {%- endif %}
+    where
+        auto_accepted
+        {%- if (var('auto_accept_identity_candidates', false) | string | lower) not in ['true', '1', 'yes', 'on'] %}
+            and false
+        {%- endif %}
 )
 
 select alias, developer, source from seed_merges
 union all
 select alias, developer, source from auto_merges
-where alias not in (select alias from seed_merges)
+where alias not in (select s.alias from seed_merges as s)

@@ -9,6 +9,7 @@ select
     commit_id,
     arg_min(developer, author_position) as developer
 from {{ ref('int_commit_authors_resolved') }}
-where repo_type = 'model'
-  and developer is not null
+where
+    repo_type = 'model'
+    and developer is not null
 group by repo_id, commit_id

@@ -4,7 +4,7 @@
 -- listed no space at all (usage unknown, not 0). 'all' holds every listed model; a
 -- sub-field holds its listed models (int_model_subfields).
 with spaces_crawled as (
-    select count(*) > 0 as yes from {{ ref('stg_hf_hub__spaces') }}
+    select count(*) > 0 as any_space from {{ ref('stg_hf_hub__spaces') }}
 ),
 
 listed as (
@@ -18,7 +18,7 @@ membership as (
     union all
     select s.subfield, s.model_id
     from {{ ref('int_model_subfields') }} as s
-    join listed as l on l.model_id = s.model_id
+    inner join listed as l on s.model_id = l.model_id
 )
 
 select
@@ -26,8 +26,8 @@ select
     m.model_id,
     l.likes,
     l.downloads,
-    case when (select yes from spaces_crawled) then coalesce(a.n_spaces, 0) end as n_spaces
+    case when (select sc.any_space from spaces_crawled as sc) then coalesce(a.n_spaces, 0) end as n_spaces
 from membership as m
-join listed as l on l.model_id = m.model_id
+inner join listed as l on m.model_id = l.model_id
 left join {{ ref('model_adoption') }} as a
-    on a.subfield = m.subfield and a.model_id = m.model_id
+    on m.subfield = a.subfield and m.model_id = a.model_id

@@ -6,6 +6,7 @@ select
     developer,
     count(distinct commit_id) as n_commits
 from {{ ref('int_commit_authors_resolved') }}
-where repo_type = 'model'
-  and developer is not null
+where
+    repo_type = 'model'
+    and developer is not null
 group by repo_id, developer

@@ -5,6 +5,6 @@ select distinct
     m.repo_id as model_id,
     s.subfield
 from {{ ref('stg_hf_hub__models') }} as m,
-     unnest(m.tags) as t(tag)
-join {{ ref('subfield_tags') }} as s
-    on s.tag = t.tag
+    unnest(m.tags) as t (tag)
+inner join {{ ref('subfield_tags') }} as s
+    on t.tag = s.tag

@@ -5,7 +5,7 @@ select
     sm.model_id,
     count(distinct sm.space_id) as n_usage_spaces
 from {{ ref('stg_hf_hub__space_models') }} as sm
-join {{ ref('stg_hf_hub__spaces') }} as s
-    on s.repo_id = sm.space_id
+inner join {{ ref('stg_hf_hub__spaces') }} as s
+    on sm.space_id = s.repo_id
 where coalesce(s.is_listed, true)
 group by sm.model_id

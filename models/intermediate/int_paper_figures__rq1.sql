@@ -12,9 +12,9 @@ with published as (
 
 summary_long as (
     {% for stat in ['mean', 'std', 'min', 'p25', 'p50', 'p75', 'max', 'zero_share'] %}
-    select '{{ stat }}.' || activity as measure, repo_type, cast({{ stat }} as double) as value
-    from {{ ref('activity_summary') }}
-    {% if not loop.last %}union all{% endif %}
+        select '{{ stat }}.' || activity as measure, repo_type, cast({{ stat }} as double) as value
+        from {{ ref('activity_summary') }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -31,8 +31,8 @@ per_type as (
         repo_type,
         count(*) as n_repos,
         count(*) filter (where n_downloads > 1000000) as n_over_1m,
-        cast(count(*) filter (where n_committers = 1) as double)
-            / nullif(count(n_committers), 0) as single_contributor_share,
+        cast(count(*) filter (where n_committers = 1) as double) / nullif(count(n_committers), 0)
+            as single_contributor_share,
         count(*) filter (where in_license_comparison) as n_license_comparison
     from {{ ref('repo_activity') }}
     group by repo_type
@@ -95,5 +95,5 @@ select
     cast(null as integer) as k,
     cast(c.value as double) as warehouse_value
 from computed as c
-join published as p
-    on p.measure = c.measure and p.repo_type = c.repo_type
+inner join published as p
+    on c.measure = p.measure and c.repo_type = p.repo_type

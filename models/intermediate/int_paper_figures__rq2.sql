@@ -22,8 +22,8 @@ summary_long as (
     unpivot (
         select
             network,
-            cast(isolate_share as double) as "isolate_share",
-            cast(non_isolates as double) as "non_isolates",
+            cast(isolate_share as double) as isolate_share,
+            cast(non_isolates as double) as non_isolates,
             cast(degree_mean as double) as "degree.mean",
             cast(degree_sd as double) as "degree.sd",
             cast(degree_median as double) as "degree.median",
@@ -72,13 +72,18 @@ merged_seen as (
     -- aliases actually replaced somewhere (a seed merge of a name never seen merges nobody)
     select distinct m.alias
     from {{ ref('int_identity_map') }} as m
-    where m.alias in (select author from {{ ref('stg_hf_hub__commit_authors') }})
-       or m.alias in (select author from {{ ref('stg_hf_hub__discussions') }} where author is not null)
+    where
+        m.alias in (select ca.author from {{ ref('int_commit_authors_filtered_to_latest_fetch') }} as ca)
+        or m.alias in (
+            select d.author from {{ ref('int_discussions_filtered_to_latest_fetch') }} as d
+            where d.author is not null
+        )
 ),
 
 figures as (
-    select 'n_developers' as measure, cast(null as varchar) as repo_type, cast(null as varchar) as network,
-           cast(null as integer) as k, cast(developers as double) as warehouse_value
+    select
+        'n_developers' as measure, cast(null as varchar) as repo_type, cast(null as varchar) as network,
+        cast(null as integer) as k, cast(developers as double) as warehouse_value
     from summary where network = 'all'
     union all
     -- the published summary figures are for the network of all models only
@@ -90,7 +95,7 @@ figures as (
     -- the maximal core is compared with the paper's maximal core, whatever the two k are
     select kl.measure, null, kl.network, cast(p.k as integer), kl.warehouse_value
     from kcore_long as kl
-    join published_max_k as p on p.network = kl.network
+    inner join published_max_k as p on kl.network = p.network
     where kl.is_max_k
     union all
     select 'kcore.max_k', null, network, null, cast(max(k) filter (where is_max_k) as double)
@@ -99,9 +104,10 @@ figures as (
 
 select
     f.measure, f.repo_type, f.network, f.k,
-    case when (select model_commits from fetched) then f.warehouse_value end as warehouse_value
+    case when (select fe.model_commits from fetched as fe) then f.warehouse_value end as warehouse_value
 from figures as f
 union all
-select 'usernames_merged', null, null, null,
-       case when (select any_authors from fetched) then cast(count(*) as double) end
+select
+    'usernames_merged', null, null, null,
+    case when (select fe.any_authors from fetched as fe) then cast(count(*) as double) end
 from merged_seen

@@ -11,19 +11,21 @@
 with seed as (
     select distinct measure, repo_type, network, k
     from {{ ref('published_figures') }}
-    where measure like 'usage.%'
-       or measure like 'top100_used.%'
-       or measure like 'top100_co_used.%'
-       or measure in ('likes_vs_usage', 'downloads_vs_usage')
+    where
+        measure like 'usage.%'
+        or measure like 'top100_used.%'
+        or measure like 'top100_co_used.%'
+        or measure in ('likes_vs_usage', 'downloads_vs_usage')
 ),
 
 summary_values as (
     unpivot (
-        select subfield, mean_n_spaces as "mean", median_n_spaces as "median",
-               sd_n_spaces as "sd", max_n_spaces as "max"
+        select
+            subfield, mean_n_spaces as mean, median_n_spaces as median,
+            sd_n_spaces as sd, max_n_spaces as max
         from {{ ref('usage_summary') }}
     )
-    on "mean", "median", "sd", "max"
+    on mean, median, sd, max
     into name stat value value
 ),
 
@@ -45,7 +47,7 @@ computed as (
 
 -- an organisation absent from a top 100 that exists scores 0, not NULL
 rankings as (
-    select distinct 'top100_' || ranking || '.' as prefix, subfield
+    select distinct 'top100_' || ranking || '.' as measure_prefix, subfield
     from {{ ref('top_organisations') }}
 )
 
@@ -56,10 +58,10 @@ select
     cast(s.k as integer) as k,
     coalesce(
         c.value,
-        case when r.prefix is not null then 0.0 end
+        case when r.measure_prefix is not null then 0.0 end
     ) as warehouse_value
 from seed as s
 left join computed as c
-    on c.measure = s.measure and c.subfield = coalesce(s.network, 'all')
+    on s.measure = c.measure and c.subfield = coalesce(s.network, 'all')
 left join rankings as r
-    on starts_with(s.measure, r.prefix) and r.subfield = coalesce(s.network, 'all')
+    on starts_with(s.measure, r.measure_prefix) and r.subfield = coalesce(s.network, 'all')

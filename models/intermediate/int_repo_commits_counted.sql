@@ -10,7 +10,7 @@ with fetched as (
 
 commits as (
     select repo_type, repo_id, count(*) as n_commits
-    from {{ ref('stg_hf_hub__commits') }}
+    from {{ ref('int_commits_filtered_to_latest_fetch') }}
     group by repo_type, repo_id
 ),
 

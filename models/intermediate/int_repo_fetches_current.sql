@@ -3,6 +3,6 @@
 -- left the listing, keeps its old rows in staging (last_ok_at) but is absent here.
 select f.repo_type, f.repo_id, f.resource
 from {{ ref('stg_hf_hub__fetch_log') }} as f
-join {{ ref('int_repos_unioned') }} as r
-    on r.repo_type = f.repo_type and r.repo_id = f.repo_id
+inner join {{ ref('int_repos_unioned') }} as r
+    on f.repo_type = r.repo_type and f.repo_id = r.repo_id
 where f.status = 'ok'

@@ -18,7 +18,8 @@ picked as (
         repo_type,
         repo_id,
         nullif(trim(split_part(substr(
-            list_filter(tags, lambda t: starts_with(t, 'license:'))[1], 9), chr(10), 1)), '') as tag_license,
+            list_filter(tags, lambda t: starts_with(t, 'license:'))[1], 9
+        ), chr(10), 1)), '') as tag_license,
         nullif(lower(trim(card_license)), '') as card_license
     from repos
 ),
@@ -31,7 +32,7 @@ named as (
         coalesce(a.license, p.card_license) as card_license
     from picked as p
     left join {{ ref('license_aliases') }} as a
-        on a.alias = p.card_license
+        on p.card_license = a.alias
 )
 
 select

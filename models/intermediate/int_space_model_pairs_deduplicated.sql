@@ -14,8 +14,8 @@
 with pairs as (
     select sm.space_id, sm.model_id, sm.model_position
     from {{ ref('stg_hf_hub__space_models') }} as sm
-    join {{ ref('stg_hf_hub__spaces') }} as s
-        on s.repo_id = sm.space_id
+    inner join {{ ref('stg_hf_hub__spaces') }} as s
+        on sm.space_id = s.repo_id
     where coalesce(s.is_listed, true)
 ),
 
@@ -31,9 +31,9 @@ select
     p.model_position,
     s.n_models_in_space,
     {% if cap is none -%}
-    true
+        true
     {%- else -%}
-    s.n_models_in_space <= {{ cap | int }}
+        s.n_models_in_space <= {{ cap | int }}
     {%- endif %} as in_co_usage
 from pairs as p
-join space_sizes as s on s.space_id = p.space_id
+inner join space_sizes as s on p.space_id = s.space_id

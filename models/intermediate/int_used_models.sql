@@ -44,4 +44,4 @@ left join org_seed as by_namespace
 left join org_seed as by_legacy_id
     on by_legacy_id.kind = 'legacy_id' and p.namespace is null and by_legacy_id.name_key = lower(p.model_id)
 left join listed as l
-    on l.repo_id = p.model_id
+    on p.model_id = l.repo_id

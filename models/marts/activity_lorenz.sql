@@ -24,8 +24,9 @@ ranked as (
 sampled as (
     select repo_type, activity, i, n, cum_value, total
     from ranked
-    where total > 0
-      and (i * {{ n_points }}) // n > ((i - 1) * {{ n_points }}) // n
+    where
+        total > 0
+        and (i * {{ n_points }}) // n > ((i - 1) * {{ n_points }}) // n
 )
 
 select repo_type, activity, 0 as point, 0 as n_repos, 0.0 as repo_share, 0.0 as activity_share

@@ -26,7 +26,8 @@ ranked as (
         row_number() over (partition by repo_type, activity order by value asc) as rank_asc,
         cast(sum(value) over (
             partition by repo_type, activity order by value desc
-            rows between unbounded preceding and current row) as double) as cum_value,
+            rows between unbounded preceding and current row
+        ) as double) as cum_value,
         count(*) over (partition by repo_type, activity) as n,
         cast(sum(value) over (partition by repo_type, activity) as double) as total
     from long
@@ -39,8 +40,9 @@ totals as (
         activity,
         max(n) as n_repos,
         max(total) as total,
-        case when max(total) > 0
-            then 2.0 * sum(rank_asc * value) / (max(n) * max(total)) - (max(n) + 1.0) / max(n)
+        case
+            when max(total) > 0
+                then 2.0 * sum(rank_asc * value) / (max(n) * max(total)) - (max(n) + 1.0) / max(n)
         end as gini
     from ranked
     group by repo_type, activity
@@ -70,6 +72,6 @@ select
 from combos as c
 cross join thresholds as t
 left join totals as s
-    on s.repo_type = c.repo_type and s.activity = c.activity
+    on c.repo_type = s.repo_type and c.activity = s.activity
 left join needed as n
-    on n.repo_type = c.repo_type and n.activity = c.activity and n.threshold = t.threshold
+    on c.repo_type = n.repo_type and c.activity = n.activity and t.threshold = n.threshold

@@ -16,12 +16,13 @@ commit_edges as (
         f.developer as source,
         d.developer as target
     from {{ ref('int_model_commit_first_authors') }} as f
-    join {{ ref('int_model_repo_developers') }} as d
-        on d.repo_id = f.repo_id
-    join repo_sizes as s
-        on s.repo_id = f.repo_id
-    where d.developer <> f.developer
-       or s.n_developers = 1
+    inner join {{ ref('int_model_repo_developers') }} as d
+        on f.repo_id = d.repo_id
+    inner join repo_sizes as s
+        on f.repo_id = s.repo_id
+    where
+        d.developer <> f.developer
+        or s.n_developers = 1
 ),
 
 repo_networks as (
@@ -36,6 +37,6 @@ select
     e.target,
     count(*) as weight
 from commit_edges as e
-join repo_networks as n
-    on n.repo_id = e.repo_id
+inner join repo_networks as n
+    on e.repo_id = n.repo_id
 group by n.network, e.source, e.target

@@ -12,8 +12,8 @@ with commit_rows as (
         a.commit_id,
         c.committed_at as seen_at
     from {{ ref('int_commit_authors_resolved') }} as a
-    left join {{ ref('stg_hf_hub__commits') }} as c
-        on c.repo_type = a.repo_type and c.repo_id = a.repo_id and c.commit_id = a.commit_id
+    left join {{ ref('int_commits_filtered_to_latest_fetch') }} as c
+        on a.repo_type = c.repo_type and a.repo_id = c.repo_id and a.commit_id = c.commit_id
     where a.developer is not null or a.is_bot
 ),
 
@@ -27,8 +27,8 @@ discussion_rows as (
         a.discussion_num,
         d.created_at as seen_at
     from {{ ref('int_discussion_authors_resolved') }} as a
-    left join {{ ref('stg_hf_hub__discussions') }} as d
-        on d.repo_type = a.repo_type and d.repo_id = a.repo_id and d.discussion_num = a.discussion_num
+    left join {{ ref('int_discussions_filtered_to_latest_fetch') }} as d
+        on a.repo_type = d.repo_type and a.repo_id = d.repo_id and a.discussion_num = d.discussion_num
     where a.developer is not null or a.is_bot
 ),
 
@@ -42,13 +42,13 @@ commit_counts as (
     select
         developer,
         count(distinct case when repo_type = 'model' then repo_id end) as n_model_repos,
-        count(distinct (repo_type, repo_id, commit_id)) as n_commits
+        count(distinct row(repo_type, repo_id, commit_id)) as n_commits
     from commit_rows
     group by developer
 ),
 
 discussion_counts as (
-    select developer, count(distinct (repo_type, repo_id, discussion_num)) as n_discussions
+    select developer, count(distinct row(repo_type, repo_id, discussion_num)) as n_discussions
     from discussion_rows
     group by developer
 ),
@@ -59,7 +59,7 @@ people as (
         bool_or(is_bot) as is_bot,
         coalesce(list_sort(list_distinct(list(raw_author) filter (where raw_author <> developer))), []::varchar[])
             as aliases,
-        count(distinct (repo_type, repo_id)) as n_repos,
+        count(distinct row(repo_type, repo_id)) as n_repos,
         min(seen_at) as first_seen,
         max(seen_at) as last_seen
     from appearances
@@ -78,5 +78,5 @@ select
     p.first_seen,
     p.last_seen
 from people as p
-left join commit_counts as c on c.developer = p.developer
-left join discussion_counts as d on d.developer = p.developer
+left join commit_counts as c on p.developer = c.developer
+left join discussion_counts as d on p.developer = d.developer

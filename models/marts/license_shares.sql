@@ -25,10 +25,13 @@ select
     c.n_repos,
     cast(c.n_repos as double) / t.n_type as share_of_repos,
     case when c.license is not null then cast(c.n_repos as double) / t.n_licensed end as share_of_licensed,
-    case when c.license is not null
-        then cast(row_number() over (partition by c.repo_type, c.license is null
-                                     order by c.n_repos desc, c.license) as integer)
+    case
+        when c.license is not null
+            then cast(row_number() over (
+                partition by c.repo_type, c.license is null
+                order by c.n_repos desc, c.license asc
+            ) as integer)
     end as rank_among_licensed,
     c.license is null or c.n_repos >= {{ var('license_min_repos') }} as in_license_comparison
 from counts as c
-join totals as t using (repo_type)
+inner join totals as t using (repo_type)

@@ -21,7 +21,7 @@ usage_edges as (
     union all
     select s.subfield, p.space_id, p.model_id
     from pairs as p
-    join {{ ref('int_model_subfields') }} as s on s.model_id = p.model_id
+    inner join {{ ref('int_model_subfields') }} as s on p.model_id = s.model_id
 ),
 
 usage as (
@@ -53,8 +53,8 @@ joined as (
         coalesce(c.co_usage_degree, 0) as co_usage_degree,
         coalesce(c.co_usage_weight, 0) as co_usage_weight
     from usage as u
-    join {{ ref('int_used_models') }} as m on m.model_id = u.model_id
-    left join co_usage as c on c.subfield = u.subfield and c.model_id = u.model_id
+    inner join {{ ref('int_used_models') }} as m on u.model_id = m.model_id
+    left join co_usage as c on u.subfield = c.subfield and u.model_id = c.model_id
 )
 
 select
@@ -62,10 +62,10 @@ select
     dense_rank() over (partition by subfield order by n_spaces desc) as usage_rank,
     dense_rank() over (partition by subfield order by co_usage_degree desc) as co_usage_rank,
     row_number() over (
-        partition by subfield order by n_spaces desc, co_usage_degree desc, model_id
+        partition by subfield order by n_spaces desc, co_usage_degree desc, model_id asc
     ) as usage_position,
     case when co_usage_degree > 0 then row_number() over (
         partition by subfield, co_usage_degree > 0
-        order by co_usage_degree desc, co_usage_weight desc, n_spaces desc, model_id
+        order by co_usage_degree desc, co_usage_weight desc, n_spaces desc, model_id asc
     ) end as co_usage_position
 from joined

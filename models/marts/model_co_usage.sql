@@ -17,8 +17,8 @@ with edges as (
 pairs as materialized (
     select a.model_id as model_a, b.model_id as model_b, count(*) as n_spaces
     from edges as a
-    join edges as b
-        on b.space_id = a.space_id and a.model_id < b.model_id
+    inner join edges as b
+        on a.space_id = b.space_id and a.model_id < b.model_id
     group by a.model_id, b.model_id
 ),
 
@@ -34,5 +34,5 @@ union all
 
 select sa.subfield, p.model_a, p.model_b, p.n_spaces
 from pairs as p
-join subfields as sa on sa.model_id = p.model_a
-join subfields as sb on sb.model_id = p.model_b and sb.subfield = sa.subfield
+inner join subfields as sa on p.model_a = sa.model_id
+inner join subfields as sb on p.model_b = sb.model_id and sa.subfield = sb.subfield

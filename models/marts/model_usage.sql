@@ -11,4 +11,4 @@ select
     p.n_models_in_space,
     p.in_co_usage
 from {{ ref('int_space_model_pairs_deduplicated') }} as p
-join {{ ref('int_used_models') }} as m on m.model_id = p.model_id
+inner join {{ ref('int_used_models') }} as m on p.model_id = m.model_id

@@ -22,7 +22,8 @@ select
     cast(p.section as varchar) as section
 from {{ ref('published_figures') }} as p
 left join figures as f
-    on f.measure = p.measure
-    and f.repo_type is not distinct from p.repo_type
-    and f.network is not distinct from p.network
-    and f.k is not distinct from cast(p.k as integer)
+    on
+        p.measure = f.measure
+        and f.repo_type is not distinct from p.repo_type
+        and f.network is not distinct from p.network
+        and f.k is not distinct from cast(p.k as integer)

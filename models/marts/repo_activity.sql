@@ -4,7 +4,7 @@
 -- both are, n_downloads for spaces, n_usage_spaces for datasets and spaces and for models
 -- when no space was ever listed (spaces not crawled).
 with spaces_crawled as (
-    select count(*) > 0 as yes from {{ ref('stg_hf_hub__spaces') }}
+    select count(*) > 0 as any_space from {{ ref('stg_hf_hub__spaces') }}
 ),
 
 fetch_status as (
@@ -33,26 +33,27 @@ select
     c.n_committers,
     m.n_community,
     case
-        when r.repo_type = 'model' and (select yes from spaces_crawled)
+        when r.repo_type = 'model' and (select sc.any_space from spaces_crawled as sc)
             then coalesce(u.n_usage_spaces, 0)
     end as n_usage_spaces,
     -- docs/methods.md §2: the license comparison keeps repos without a license and repos whose
     -- license is used by at least var('license_min_repos') repos of the same type
-    l.license is null
+    (
+        l.license is null
         or count(*) over (partition by r.repo_type, l.license) >= {{ var('license_min_repos') }}
-        as in_license_comparison,
+    ) as in_license_comparison,
     coalesce(f.commits_status, 'not_fetched') as fetch_status_commits,
     coalesce(f.discussions_status, 'not_fetched') as fetch_status_discussions
 from {{ ref('int_repos_unioned') }} as r
 left join {{ ref('int_repo_licenses') }} as l
-    on l.repo_type = r.repo_type and l.repo_id = r.repo_id
+    on r.repo_type = l.repo_type and r.repo_id = l.repo_id
 left join {{ ref('int_repo_commits_counted') }} as c
-    on c.repo_type = r.repo_type and c.repo_id = r.repo_id
+    on r.repo_type = c.repo_type and r.repo_id = c.repo_id
 left join {{ ref('int_repo_discussions_counted') }} as d
-    on d.repo_type = r.repo_type and d.repo_id = r.repo_id
+    on r.repo_type = d.repo_type and r.repo_id = d.repo_id
 left join {{ ref('int_repo_community_counted') }} as m
-    on m.repo_type = r.repo_type and m.repo_id = r.repo_id
+    on r.repo_type = m.repo_type and r.repo_id = m.repo_id
 left join {{ ref('int_model_usage_counted') }} as u
-    on r.repo_type = 'model' and u.model_id = r.repo_id
+    on r.repo_type = 'model' and r.repo_id = u.model_id
 left join fetch_status as f
-    on f.repo_type = r.repo_type and f.repo_id = r.repo_id
+    on r.repo_type = f.repo_type and r.repo_id = f.repo_id

@@ -10,12 +10,14 @@
 -- how many were left out, so a reader can see when the cut is arbitrary.
 -- share = n_models_in_top_100 / top_size (the shares of a ranking sum to 1).
 with ranked as (
-    select subfield, 'used' as ranking, model_id, organisation,
-           usage_position as position, usage_rank as rank_value
+    select
+        subfield, 'used' as ranking, model_id, organisation,
+        usage_position as position, usage_rank as rank_value
     from {{ ref('model_adoption') }}
     union all
-    select subfield, 'co_used' as ranking, model_id, organisation,
-           co_usage_position as position, co_usage_rank as rank_value
+    select
+        subfield, 'co_used' as ranking, model_id, organisation,
+        co_usage_position as position, co_usage_rank as rank_value
     from {{ ref('model_adoption') }}
     where co_usage_position is not null
 ),
@@ -37,7 +39,7 @@ cut as (
 ties_outside as (
     select r.subfield, r.ranking, count(*) as n_tied
     from ranked as r
-    join cut as c on c.subfield = r.subfield and c.ranking = r.ranking
+    inner join cut as c on r.subfield = c.subfield and r.ranking = c.ranking
     where r.position > 100 and r.rank_value = c.rank_at_cut
     group by r.subfield, r.ranking
 ),
@@ -60,5 +62,5 @@ select
     c.top_size,
     coalesce(t.n_tied, 0) as n_tied_outside_top_100
 from counts as n
-join cut as c on c.subfield = n.subfield and c.ranking = n.ranking
-left join ties_outside as t on t.subfield = n.subfield and t.ranking = n.ranking
+inner join cut as c on n.subfield = c.subfield and n.ranking = c.ranking
+left join ties_outside as t on n.subfield = t.subfield and n.ranking = t.ranking

@@ -12,7 +12,7 @@ with ranked as (
 numbered as (
     select
         *,
-        cast(row_number() over (partition by repo_type, ranking order by value desc, repo_id) as integer) as rank
+        cast(row_number() over (partition by repo_type, ranking order by value desc, repo_id asc) as integer) as rank
     from ranked
 )
 

@@ -13,7 +13,7 @@ subfield_edges as (
     union all
     select s.subfield, p.space_id, p.model_id, p.in_co_usage
     from {{ ref('int_space_model_pairs_deduplicated') }} as p
-    join {{ ref('int_model_subfields') }} as s on s.model_id = p.model_id
+    inner join {{ ref('int_model_subfields') }} as s on p.model_id = s.model_id
 ),
 
 spaces as (
@@ -68,5 +68,5 @@ select
     st.max_co_usage_degree,
     sp.n_spaces_excluded_from_co_usage
 from stats as st
-join spaces as sp on sp.subfield = st.subfield
-left join co_usage as c on c.subfield = st.subfield
+inner join spaces as sp on st.subfield = sp.subfield
+left join co_usage as c on st.subfield = c.subfield

@@ -1,16 +1,6 @@
--- Commits of each repo's default branch, keeping only the rows of the repo's latest
--- successful fetch: every fetch returns the whole branch with one fetched_at, which the
--- fetch_log records as last_ok_at (a repo without a fetch_log row keeps its newest rows),
--- so commits dropped by a force-push do not linger.
-with commits as (
-    select
-        c.*,
-        coalesce(f.last_ok_at, max(c.fetched_at) over (partition by c.repo_type, c.repo_id)) as latest_ok_at
-    from {{ source('hf_hub', 'commits') }} as c
-    left join {{ source('hf_hub', 'fetch_log') }} as f
-        on f.repo_type = c.repo_type and f.repo_id = c.repo_id and f.resource = 'commits'
-)
-
+-- Commits of each repo's default branch, one row per commit and fetch: every fetch returns the
+-- whole branch with one fetched_at (int_commits_filtered_to_latest_fetch keeps the latest
+-- successful one).
 select
     cast(repo_type as varchar) as repo_type,
     repo_id,
@@ -18,6 +8,6 @@ select
     cast(commit_position as integer) as commit_position,
     cast(committed_at as timestamptz) as committed_at,
     cast(title as varchar) as title,
-    {{ json_to_varchar_list('authors') }} as authors
-from commits
-where fetched_at = latest_ok_at
+    {{ json_to_varchar_list('authors') }} as authors,
+    cast(fetched_at as timestamptz) as fetched_at
+from {{ source('hf_hub', 'commits') }}

@@ -1,19 +1,8 @@
 -- Dataset repos as listed (same shape as stg_hf_hub__models, without the model-only fields).
 select
-    repo_id,
-    {{ repo_namespace('repo_id') }} as namespace,
-    coalesce(author, {{ repo_namespace('repo_id') }}) as author,
-    cast(likes as bigint) as likes,
-    cast(downloads as bigint) as downloads,
-    cast(downloads_all_time as bigint) as downloads_all_time,
-    cast(trending_score as double) as trending_score,
-    {{ json_to_varchar_list('tags') }} as tags,
-    cast(created_at as timestamptz) as created_at,
-    cast(last_modified as timestamptz) as last_modified,
-    cast(sha as varchar) as sha,
-    cast(gated as varchar) as gated,
-    {{ json_first_string('card_license') }} as card_license,
-    cast(first_listed_at as timestamptz) as first_listed_at,
-    cast(last_listed_at as timestamptz) as last_listed_at,
-    cast(is_listed as boolean) as is_listed
+    {{- repo_listing_columns([
+        'repo_id', 'namespace', 'author', 'likes', 'downloads', 'downloads_all_time', 'trending_score',
+        'tags', 'created_at', 'last_modified', 'sha', 'gated', 'card_license', 'first_listed_at',
+        'last_listed_at', 'is_listed',
+    ]) }}
 from {{ source('hf_hub', 'datasets') }}

@@ -1,16 +1,6 @@
--- Discussions and pull requests, keeping only rows of each repo's latest successful fetch
--- (fetch_log.last_ok_at; a repo without a fetch_log row keeps its newest rows), so
--- discussions that disappeared from the Hub do not linger. The client reports deleted
--- authors as the literal 'deleted': NULL here.
-with discussions as (
-    select
-        d.*,
-        coalesce(f.last_ok_at, max(d.fetched_at) over (partition by d.repo_type, d.repo_id)) as latest_ok_at
-    from {{ source('hf_hub', 'discussions') }} as d
-    left join {{ source('hf_hub', 'fetch_log') }} as f
-        on f.repo_type = d.repo_type and f.repo_id = d.repo_id and f.resource = 'discussions'
-)
-
+-- Discussions and pull requests, one row per discussion and fetch (every fetch returns all of a
+-- repo's discussions with one fetched_at; int_discussions_filtered_to_latest_fetch keeps the
+-- latest successful one). The client reports deleted authors as the literal 'deleted': NULL here.
 select
     cast(repo_type as varchar) as repo_type,
     repo_id,
@@ -19,6 +9,6 @@ select
     cast(status as varchar) as status,
     cast(is_pull_request as boolean) as is_pull_request,
     nullif(cast(author as varchar), 'deleted') as author,
-    cast(created_at as timestamptz) as created_at
-from discussions
-where fetched_at = latest_ok_at
+    cast(created_at as timestamptz) as created_at,
+    cast(fetched_at as timestamptz) as fetched_at
+from {{ source('hf_hub', 'discussions') }}

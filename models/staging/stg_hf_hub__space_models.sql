@@ -6,7 +6,7 @@ select
     sm.model_id,
     min(cast(sm.model_position as integer)) as model_position
 from {{ source('hf_hub', 'space_models') }} as sm
-join {{ source('hf_hub', 'spaces') }} as s
-    on s.repo_id = sm.space_id
+inner join {{ source('hf_hub', 'spaces') }} as s
+    on sm.space_id = s.repo_id
 where sm.listed_at >= s.last_listed_at
 group by sm.space_id, sm.model_id

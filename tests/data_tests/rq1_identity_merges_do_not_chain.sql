@@ -2,5 +2,5 @@
 -- an alias (merges are applied one level).
 select m.alias, m.developer
 from {{ ref('int_identity_map') }} as m
-join {{ ref('int_identity_map') }} as chained
-    on chained.alias = m.developer
+inner join {{ ref('int_identity_map') }} as chained
+    on m.developer = chained.alias

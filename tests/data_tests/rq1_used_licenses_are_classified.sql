@@ -5,6 +5,7 @@ select s.repo_type, s.license, s.n_repos
 from {{ ref('license_shares') }} as s
 left join {{ ref('license_classes') }} as c
     on c.license = lower(s.license)
-where s.license is not null
-  and s.n_repos >= {{ var('license_min_repos') }}
-  and c.license is null
+where
+    s.license is not null
+    and s.n_repos >= {{ var('license_min_repos') }}
+    and c.license is null

@@ -5,7 +5,8 @@ with nodes as (
     union
     select target from {{ ref('collab_edges') }}
 )
+
 select n.developer
 from nodes as n
-left join {{ ref('developers') }} as d on d.developer = n.developer
+left join {{ ref('developers') }} as d on n.developer = d.developer
 where d.developer is null or d.is_bot or d.n_model_repos = 0

@@ -4,7 +4,8 @@
 select r.repo_id, r.n_usage_spaces, a.n_spaces
 from {{ ref('repo_activity') }} as r
 left join {{ ref('model_adoption') }} as a
-    on a.subfield = 'all' and a.model_id = r.repo_id
-where r.repo_type = 'model'
-  and r.n_usage_spaces is not null
-  and r.n_usage_spaces is distinct from coalesce(a.n_spaces, 0)
+    on a.subfield = 'all' and r.repo_id = a.model_id
+where
+    r.repo_type = 'model'
+    and r.n_usage_spaces is not null
+    and r.n_usage_spaces is distinct from coalesce(a.n_spaces, 0)

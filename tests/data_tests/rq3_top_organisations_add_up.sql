@@ -12,15 +12,17 @@ with sizes as (
 ),
 
 totals as (
-    select subfield, ranking, sum(n_models_in_top_100) as total, min(top_size) as top_size,
-           max(top_size) as top_size_max
+    select
+        subfield, ranking, sum(n_models_in_top_100) as total, min(top_size) as top_size,
+        max(top_size) as top_size_max
     from {{ ref('top_organisations') }}
     group by subfield, ranking
 )
 
 select s.*, t.total, t.top_size, t.top_size_max
 from sizes as s
-full outer join totals as t on t.subfield = s.subfield and t.ranking = s.ranking
-where t.total is distinct from s.expected_size
-   or t.top_size is distinct from s.expected_size
-   or t.top_size_max is distinct from s.expected_size
+full outer join totals as t on s.subfield = t.subfield and s.ranking = t.ranking
+where
+    t.total is distinct from s.expected_size
+    or t.top_size is distinct from s.expected_size
+    or t.top_size_max is distinct from s.expected_size

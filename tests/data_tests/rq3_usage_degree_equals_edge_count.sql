@@ -6,7 +6,7 @@ with edges as (
     union all
     select s.subfield, u.model_id
     from {{ ref('model_usage') }} as u
-    join {{ ref('int_model_subfields') }} as s on s.model_id = u.model_id
+    inner join {{ ref('int_model_subfields') }} as s on u.model_id = s.model_id
 ),
 
 counted as (
@@ -15,11 +15,12 @@ counted as (
     group by subfield, model_id
 )
 
-select coalesce(c.subfield, a.subfield) as subfield,
-       coalesce(c.model_id, a.model_id) as model_id,
-       c.n_edges,
-       a.n_spaces
+select
+    coalesce(c.subfield, a.subfield) as subfield,
+    coalesce(c.model_id, a.model_id) as model_id,
+    c.n_edges,
+    a.n_spaces
 from counted as c
 full outer join {{ ref('model_adoption') }} as a
-    on a.subfield = c.subfield and a.model_id = c.model_id
+    on c.subfield = a.subfield and c.model_id = a.model_id
 where c.n_edges is distinct from a.n_spaces
