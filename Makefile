@@ -25,6 +25,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
 
+## unit tests, pure-Python tests and the dbt unit tests: no synthetic Hub, no crawl, no warehouse (< 60 s)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not slow"
 

@@ -18,6 +18,25 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 
+# Fixtures that write a synthetic Hub and crawl it, or build a whole warehouse with dbt (seconds to
+# minutes each). Every test that uses one, directly or through another fixture, is marked `slow`
+# (pytest_collection_modifyitems below), so `make test-fast` (`-m "not slow"`) never builds one.
+SLOW_FIXTURES: set[str] = {"synth_snapshot", "crawled_db", "warehouse", "duck"}
+
+
+def slow_fixture(fixture_function):
+    """Declare a test module's own fixture as slow (it builds a Hub or a warehouse); put it
+    under @pytest.fixture."""
+    SLOW_FIXTURES.add(fixture_function.__name__)
+    return fixture_function
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, or skip the test when it is absent (a user's clone)."""
     path = SHARED.joinpath(*parts)

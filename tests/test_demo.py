@@ -9,8 +9,10 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 
+@pytest.mark.slow
 def test_demo_runs_the_whole_job(tmp_path):
     db = tmp_path / "warehouse.duckdb"
     env = dict(os.environ, DBT_TARGET_PATH=str(tmp_path / "target"), DBT_LOG_PATH=str(tmp_path / "logs"), COLUMNS="200")

@@ -41,6 +41,7 @@ def served_per_window(emu: Emulator) -> dict[int, int]:
 
 
 # -- rate limit ---------------------------------------------------------------------
+@pytest.mark.slow  # waits out rate-limit windows / retry backoffs (seconds)
 def test_client_list_waits_out_the_rate_limit_then_succeeds(snapshot_dir):
     with Emulator(snapshot_dir, page_size=4, rate_limit=(3, 1)) as emu:
         api = HfApi(endpoint=emu.url, token=False)
@@ -105,6 +106,7 @@ def test_rate_limit_remaining_counts_down_and_resets(snapshot_dir):
 
 
 # -- injected faults ----------------------------------------------------------------
+@pytest.mark.slow  # waits out rate-limit windows / retry backoffs (seconds)
 def test_429_burst_then_client_list_succeeds(snapshot_dir):
     with Emulator(snapshot_dir, fault_rate=1.0, faults=("429",), fault_retry_after=0) as emu:
         api = HfApi(endpoint=emu.url, token=False)
@@ -149,6 +151,7 @@ def test_faults_are_errors_to_the_client_and_transient(snapshot_dir, kind, error
         assert emu.counts()["faults"] == 3 and emu.counts()["info:model"] == 4
 
 
+@pytest.mark.slow  # waits out rate-limit windows / retry backoffs (seconds)
 def test_client_paging_retries_through_transport_faults(snapshot_dir):
     # A dropped connection on each of the 3 commit pages: the client retries each once.
     with Emulator(snapshot_dir, fault_rate=1.0, faults=("drop",), fault_max_run=1) as emu:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import slow_fixture
 from huggingface_hub import HfApi
 from huggingface_hub.errors import GatedRepoError, HFValidationError, RepositoryNotFoundError
 from huggingface_hub.utils import validate_repo_id
@@ -16,6 +17,7 @@ from hubwh.snapshot import Snapshot
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def small_hub(tmp_path_factory):
     synth = pytest.importorskip("hubwh.synth")
     return synth.generate(tmp_path_factory.mktemp("synth") / "hub", models=300, datasets=60, spaces=120, seed=3)

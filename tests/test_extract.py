@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
+from conftest import slow_fixture
 
 from extract.pipeline import crawl
 from hubwh.emulator import Emulator
@@ -56,6 +57,7 @@ def _ts(value):
 
 # -- fixtures -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
+@slow_fixture
 def hub(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("extract_hub") / "hub"
     generate(out, seed=11, outcome_share=0.03, **SIZES)
@@ -378,6 +380,7 @@ def test_faults_leave_the_tables_identical(hub, reference, tmp_path):
     assert_same_tables(reference[0], db)
 
 
+@pytest.mark.slow
 def test_retry_after_is_honoured_by_every_worker(tmp_path):
     snap = tmp_path / "hub"
     generate(snap, seed=2, models=12, datasets=0, spaces=0, outcome_share=0.0)
@@ -538,6 +541,7 @@ def test_author_filter_and_limit(hub, tmp_path):
 
 
 # -- malformed records -----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_malformed_records_are_counted_and_the_rest_kept(tmp_path, caplog):
     snap = tmp_path / "hub"
     good = {"user": "alice"}
@@ -619,6 +623,7 @@ def test_token_never_reaches_logs_db_or_dlt_state(hub, tmp_path, caplog, capfd):
         assert token.encode() not in data, path
 
 
+@pytest.mark.slow  # the client retries the refused connection with backoff (seconds)
 def test_unreachable_endpoint_is_one_clear_line(tmp_path, capsys):
     from hubwh.cli import main
 
@@ -660,6 +665,7 @@ class _Reject401(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow  # a crawl through the CLI
 def test_bad_token_is_one_clear_line(tmp_path, capsys):
     from hubwh.cli import main
 

@@ -34,6 +34,7 @@ def test_parse_budget():
             parse_budget(bad)
 
 
+@pytest.mark.slow  # waits out rate-limit windows / retry backoffs (seconds)
 def test_limiter_never_exceeds_and_spends_the_budget():
     calls, seconds = 20, 0.5
     limiter = RateLimiter((calls, seconds))
@@ -79,6 +80,7 @@ def test_server_policy_lowers_the_budget_and_r0_from_others_pauses():
     assert time.monotonic() - started < 0.5
 
 
+@pytest.mark.slow
 def test_crawl_keeps_every_window_within_and_near_the_servers_budget(tmp_path):
     calls, window = 40, 2.0
     snap = tmp_path / "hub"

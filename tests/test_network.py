@@ -307,6 +307,7 @@ def test_igraph_community_method_agrees_on_two_cliques():
         kcore_table(g, community_method="louvain")
 
 
+@pytest.mark.slow  # three fresh Python processes
 def test_kcore_table_does_not_depend_on_the_string_hash_seed():
     # Partitions break ties by node order, and networkx subgraph views order nodes like a
     # Python set (hash-seed dependent): on this small paper-shaped network the igraph

@@ -23,7 +23,7 @@ import duckdb
 import networkx as nx
 import pandas as pd
 import pytest
-from conftest import PROJECT_ROOT, shared_path
+from conftest import PROJECT_ROOT, shared_path, slow_fixture
 from networkx.algorithms import bipartite
 from scipy.stats import spearmanr
 
@@ -318,6 +318,7 @@ HAND_SPACES = {
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def hand_worked_db(tmp_path_factory) -> Path:
     from hubwh.snapshot import SnapshotWriter
 

@@ -14,6 +14,7 @@ from statistics import median
 import networkx as nx
 import numpy as np
 import pytest
+from conftest import slow_fixture
 from huggingface_hub.community import Discussion
 from huggingface_hub.hf_api import DatasetInfo, GitCommitInfo, ModelInfo, SpaceInfo
 from huggingface_hub.utils import parse_datetime, validate_repo_id
@@ -89,6 +90,7 @@ class Measures:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def m50(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth50k") / "hub"
     generate(out, seed=11, **SIZES_50K)
