@@ -102,6 +102,7 @@ def _one_stop(snapshot_dir, sig: int, moment: str, delay: float) -> str:
     return what
 
 
+@pytest.mark.slow  # 40 emulator processes: 10-35 s
 def test_stops_cleanly_whenever_the_signal_comes(snapshot_dir):
     rng = random.Random(10)
     runs = [(signal.SIGTERM if i % 2 else signal.SIGINT, "starting", rng.uniform(0, 0.3)) for i in range(4)]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import slow_fixture
 
 from hubwh.errors import HubwhError
 from hubwh.project import public_marts, rq1_activities
@@ -29,6 +30,7 @@ def readme_public_marts() -> list[str]:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture  # a full dbt parse: ~8 s
 def manifest(tmp_path_factory) -> dict:
     """dbt's own reading of the project (`dbt parse`, no warehouse needed)."""
     from hubwh.build import run_dbt
