@@ -3,7 +3,7 @@ the emulator serving a small hand-made snapshot (hubwh.emulator.sample), and wha
 the client returns must equal what the snapshot holds.
 
 Expectations are computed here from the snapshot's records with the spec's rules
-(HUB_API_SPEC.md §1-§5), written out independently of the emulator's code: the
+(docs/hub-api.md §1-§5), written out independently of the emulator's code: the
 field sets are spelled out below rather than imported.
 """
 

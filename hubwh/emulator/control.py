@@ -1,5 +1,5 @@
 """What the emulator does besides answering: the fixed-window rate limit, injected
-faults and the request counters (HUB_API_SPEC.md §6). All thread-safe."""
+faults and the request counters (docs/hub-api.md §6). All thread-safe."""
 
 from __future__ import annotations
 

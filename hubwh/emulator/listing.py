@@ -1,6 +1,6 @@
 """The list endpoints (`/api/models|datasets|spaces`) and the field sets shared
 with the info endpoints: query parsing, filters, sort, keyset cursors, projection
-(HUB_API_SPEC.md §1, §2)."""
+(docs/hub-api.md §1, §2)."""
 
 from __future__ import annotations
 

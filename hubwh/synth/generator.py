@@ -38,7 +38,7 @@ from hubwh.synth.sampling import Table, correlated, hub_date, object_id, parse_d
 from hubwh.synth.usage import UsagePool
 
 DAY = 86_400
-# The Hub stored no creation date before this; older repos all show it (HUB_API_SPEC §8.3).
+# The Hub stored no creation date before this; older repos all show it (docs/hub-api.md §8.3).
 HUB_DATES_START = parse_date("2022-03-02T23:29:04Z")
 HUB_START = parse_date("2019-01-01T00:00:00Z")
 PAPER_MODELS = 348_181

@@ -1,6 +1,6 @@
 """API-shaped repo records (models, datasets, spaces): names, tags, licenses, cards.
 
-Field names, order and value shapes follow the Hub (HUB_API_SPEC §1.3, §9 and
+Field names, order and value shapes follow the Hub (docs/hub-api.md §1.3, §9 and
 the real 2024 bodies): the union of default list fields and expand fields.
 """
 

@@ -1,5 +1,5 @@
 -- The space → model usage edges (docs/methods.md §5), one row per distinct (space, model):
--- the current pairs of stg_hf_hub__space_models (already one row per pair) of spaces
+-- the current pairs of int_space_model_pairs_filtered_to_latest_listing (one row per pair) of spaces
 -- still listed (a space a full sweep no longer lists uses nothing any more; the
 -- same rule as repo_activity.n_usage_spaces), with the number of models the space
 -- lists and whether the space takes part in the co-usage networks.
@@ -13,7 +13,7 @@
 
 with pairs as (
     select sm.space_id, sm.model_id, sm.model_position
-    from {{ ref('stg_hf_hub__space_models') }} as sm
+    from {{ ref('int_space_model_pairs_filtered_to_latest_listing') }} as sm
     inner join {{ ref('stg_hf_hub__spaces') }} as s
         on sm.space_id = s.repo_id
     where coalesce(s.is_listed, true)

@@ -1,4 +1,4 @@
--- RQ3 ↔ RQ1: repo_activity.n_usage_spaces (RQ1 helper, from stg_hf_hub__space_models)
+-- RQ3 ↔ RQ1: repo_activity.n_usage_spaces (from int_space_model_pairs_filtered_to_latest_listing)
 -- equals model_adoption.n_spaces in sub-field 'all' for every listed model (0 when
 -- the model is not in model_adoption). Returns the disagreements.
 select r.repo_id, r.n_usage_spaces, a.n_spaces
