@@ -35,6 +35,7 @@ RQ3_SELECT = (
 REPO_COLUMNS = """repo_id varchar, author varchar, likes bigint, downloads bigint, downloads_all_time bigint,
     trending_score double, tags json, pipeline_tag varchar, library_name varchar, created_at timestamptz,
     last_modified timestamptz, sha varchar, gated varchar, card_license json, safetensors_total bigint,
+    card_base_model json, card_base_model_relation json,
     sdk varchar, first_listed_at timestamptz, last_listed_at timestamptz, is_listed boolean,
     _dlt_load_id varchar, _dlt_id varchar"""
 

@@ -43,10 +43,12 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
     + [("pipeline_tag", STR), ("library_name", STR)]
     + _DATES
     + [("safetensors_total", INT)]
-    + _LISTED,
+    + _LISTED
+    # the card's lineage fields (docs/methods.md §9); models only
+    + [("card_base_model", JSON), ("card_base_model_relation", JSON)],
     "datasets": _REPO_HEAD + [("downloads", INT), ("downloads_all_time", INT)] + _REPO_COMMON_TAIL + _DATES + _LISTED,
     # "Columns as models, plus sdk; no downloads": the model-only columns stay (NULL) so a union
-    # of the three tables lines up.
+    # of the three tables lines up (all but the card's lineage fields, which only models have).
     "spaces": _REPO_HEAD
     + _REPO_COMMON_TAIL
     + [("pipeline_tag", STR), ("library_name", STR)]
@@ -210,6 +212,10 @@ def repo_row(repo_type: str, item: dict, listed_at: datetime) -> dict:
         row["library_name"] = _text(item.get("library_name"), "library_name")
         st = item.get("safetensors")
         row["safetensors_total"] = _int(st.get("total"), "safetensors.total") if isinstance(st, dict) else None
+        # Kept as JSON whatever their shape (a string, a list, junk): staging reads the strings.
+        for key, column in (("base_model", "card_base_model"), ("base_model_relation", "card_base_model_relation")):
+            value = card.get(key) if isinstance(card, dict) else None
+            row[column] = None if value is None else json.dumps(value, ensure_ascii=False)
     if repo_type == "space":
         row["sdk"] = _text(item.get("sdk"), "sdk")
     return row

@@ -1,5 +1,6 @@
 -- Model repos as listed: renamed, cast, tags unnested into a list, cardData.license
--- reduced to one string (the first element when the card lists several).
+-- reduced to one string (the first element when the card lists several), cardData.base_model
+-- as a list of strings and cardData.base_model_relation as a string (docs/methods.md §9).
 select
     repo_id,
     {{ repo_namespace('repo_id') }} as namespace,
@@ -19,5 +20,7 @@ select
     cast(safetensors_total as bigint) as safetensors_total,
     cast(first_listed_at as timestamptz) as first_listed_at,
     cast(last_listed_at as timestamptz) as last_listed_at,
-    cast(is_listed as boolean) as is_listed
+    cast(is_listed as boolean) as is_listed,
+    {{ json_string_list('card_base_model') }} as card_base_models,
+    {{ json_string('card_base_model_relation') }} as card_base_model_relation
 from {{ source('hf_hub', 'models') }}
