@@ -42,7 +42,12 @@ select
         or count(*) over (partition by r.repo_type, l.license) >= {{ var('license_min_repos') }}
         as in_license_comparison,
     coalesce(f.commits_status, 'not_fetched') as fetch_status_commits,
-    coalesce(f.discussions_status, 'not_fetched') as fetch_status_discussions
+    coalesce(f.discussions_status, 'not_fetched') as fetch_status_discussions,
+    -- lineage (docs/methods.md §9), models only
+    case when r.repo_type = 'model' then coalesce(g.n_parents, 0) end as n_parents,
+    case when r.repo_type = 'model' then coalesce(g.n_children, 0) end as n_children,
+    case when r.repo_type = 'model' then coalesce(g.n_descendants, 0) end as n_descendants,
+    case when r.repo_type = 'model' then coalesce(g.depth, 0) end as lineage_depth
 from {{ ref('int_repos_unioned') }} as r
 left join {{ ref('int_repo_licenses') }} as l
     on l.repo_type = r.repo_type and l.repo_id = r.repo_id
@@ -56,3 +61,5 @@ left join {{ ref('int_model_usage_counted') }} as u
     on r.repo_type = 'model' and u.model_id = r.repo_id
 left join fetch_status as f
     on f.repo_type = r.repo_type and f.repo_id = r.repo_id
+left join {{ ref('int_model_lineage_nodes') }} as g
+    on r.repo_type = 'model' and g.model_id = r.repo_id
