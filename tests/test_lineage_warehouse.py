@@ -368,3 +368,21 @@ def test_real_model_bodies_replayed_give_the_declared_edges(tmp_path):
     con.close()
     assert got == want
     assert sum(s == "both" for s in got.values()) >= 0.95 * len(got)  # tags and card agree there
+
+
+@pytest.mark.slow
+def test_a_hub_without_lineage_builds_empty_lineage_marts(tmp_path):
+    db = tmp_path / "plain.duckdb"
+    _mini_warehouse(db, [model("a/x", license_="mit"), model("b/y"), model("gpt2")])
+    con = duckdb.connect(str(db), read_only=True)
+    for mart in ("model_lineage", "model_family_members", "model_families", "organisation_derivatives"):
+        assert con.execute(f"select count(*) from marts.{mart}").fetchone()[0] == 0, mart
+    summary = dict(con.execute("select measure, value from marts.lineage_summary").fetchall())
+    assert summary["n_models"] == 3 and summary["n_edges"] == 0 and summary["share_with_parent"] == 0
+    assert summary["share_relation_finetune"] is None and summary["family_size_gini"] is None
+    assert summary["depth_max"] is None
+    assert con.execute("select count(*) from marts.lineage_license_drift").fetchone()[0] == 0
+    depths = con.execute("select lineage_depth, n_descendants from marts.repo_activity").fetchall()
+    assert depths == [(0, 0)] * 3
+    assert_marts_match(con, Reference(raw_rows(con)))
+    con.close()
