@@ -32,25 +32,16 @@ RQ3_SELECT = (
     "+usage_correlations +int_paper_figures__rq3"
 )
 
-REPO_COLUMNS = """repo_id varchar, author varchar, likes bigint, downloads bigint, downloads_all_time bigint,
-    trending_score double, tags json, pipeline_tag varchar, library_name varchar, created_at timestamptz,
-    last_modified timestamptz, sha varchar, gated varchar, card_license json, safetensors_total bigint,
-    sdk varchar, first_listed_at timestamptz, last_listed_at timestamptz, is_listed boolean,
-    _dlt_load_id varchar, _dlt_id varchar"""
-
 
 def load_raw(snapshot: Path, db: Path) -> dict[str, int]:
     """Model and space records → raw.models, raw.spaces, raw.space_models (one sweep's rows)."""
+    from extract.hf_hub import COLUMNS, create_raw_tables
     from hubwh.snapshot import Snapshot
 
     snap = Snapshot(snapshot)
     swept = "2023-10-20T00:00:00Z"
     con = duckdb.connect(str(db))
-    con.execute("create schema if not exists raw")
-    for table in ("models", "spaces", "datasets"):
-        con.execute(f"create or replace table raw.{table} ({REPO_COLUMNS})")
-    con.execute("""create or replace table raw.space_models (space_id varchar, model_id varchar,
-                   model_position bigint, listed_at timestamptz, _dlt_load_id varchar, _dlt_id varchar)""")
+    create_raw_tables(con)
     columns = [
         "repo_id",
         "author",
@@ -97,7 +88,9 @@ def load_raw(snapshot: Path, db: Path) -> dict[str, int]:
             for position, model_id in enumerate(r.get("models") or []):
                 pairs.append((r["id"], model_id, position, swept))
         frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 (read by DuckDB below)
-        con.execute(f"insert into raw.{table} ({', '.join(columns)}) select * from frame")
+        # the raw schema's own columns of this repo type (spaces have sdk and no downloads)
+        present = ", ".join(c for c in columns if c in {name for name, _ in COLUMNS[table]})
+        con.execute(f"insert into raw.{table} ({present}) select {present} from frame")
         counts[table] = len(rows)
         if pairs:
             pair_frame = pd.DataFrame(pairs, columns=["space_id", "model_id", "model_position", "listed_at"])  # noqa: F841

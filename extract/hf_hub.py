@@ -43,10 +43,12 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
     + [("pipeline_tag", STR), ("library_name", STR)]
     + _DATES
     + [("safetensors_total", INT)]
-    + _LISTED,
+    + _LISTED
+    # the card's lineage fields (docs/methods.md §9); models only
+    + [("card_base_model", JSON), ("card_base_model_relation", JSON)],
     "datasets": _REPO_HEAD + [("downloads", INT), ("downloads_all_time", INT)] + _REPO_COMMON_TAIL + _DATES + _LISTED,
     # "Columns as models, plus sdk; no downloads": the model-only columns stay (NULL) so a union
-    # of the three tables lines up.
+    # of the three tables lines up (all but the card's lineage fields, which only models have).
     "spaces": _REPO_HEAD
     + _REPO_COMMON_TAIL
     + [("pipeline_tag", STR), ("library_name", STR)]
@@ -126,6 +128,20 @@ def dlt_columns(table: str) -> dict[str, dict]:
             col["timezone"] = True
         cols[name] = col
     return cols
+
+
+# The DuckDB type dlt gives each raw column type (tests/test_dbt_unit.py checks it against a real load).
+DUCKDB_TYPES = {STR: "VARCHAR", INT: "BIGINT", BOOL: "BOOLEAN", TS: "TIMESTAMP WITH TIME ZONE", JSON: "JSON"}
+DLT_SYSTEM_COLUMNS = (("_dlt_load_id", "VARCHAR"), ("_dlt_id", "VARCHAR"))
+
+
+def create_raw_tables(con) -> None:
+    """The `raw` schema as a crawl leaves it, without rows, on a DuckDB connection: for tests and
+    benchmarks that write raw rows themselves."""
+    con.execute("create schema if not exists raw")
+    for table, columns in COLUMNS.items():
+        cols = [(name, DUCKDB_TYPES[typ]) for name, typ in columns] + list(DLT_SYSTEM_COLUMNS)
+        con.execute(f"create or replace table raw.{table} ({', '.join(f'{n} {t}' for n, t in cols)})")
 
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
@@ -210,6 +226,10 @@ def repo_row(repo_type: str, item: dict, listed_at: datetime) -> dict:
         row["library_name"] = _text(item.get("library_name"), "library_name")
         st = item.get("safetensors")
         row["safetensors_total"] = _int(st.get("total"), "safetensors.total") if isinstance(st, dict) else None
+        # Kept as JSON whatever their shape (a string, a list, junk): staging reads the strings.
+        for key, column in (("base_model", "card_base_model"), ("base_model_relation", "card_base_model_relation")):
+            value = card.get(key) if isinstance(card, dict) else None
+            row[column] = None if value is None else json.dumps(value, ensure_ascii=False)
     if repo_type == "space":
         row["sdk"] = _text(item.get("sdk"), "sdk")
     return row

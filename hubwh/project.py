@@ -23,6 +23,9 @@ from hubwh.paths import PROJECT_ROOT
 
 # the properties files that declare marts (the SQL ones, then the dbt Python ones)
 MART_PROPERTIES = ("models/marts/_marts__*.yml", "python_models/_python_models__*.yml")
+# the order of the analyses the properties files serve (their suffix): the paper's three
+# research questions, then the analyses beyond it; any other suffix sorts after these
+SECTION_ORDER = ("rq1", "rq2", "rq3", "lineage")
 
 
 def _load(path: Path) -> dict:
@@ -53,12 +56,14 @@ def _public_marts(root: Path) -> tuple[str, ...]:
                     found.append((_section(path), model["name"]))
     if not found:
         raise HubwhError(f"no public marts declared under {root} ({', '.join(MART_PROPERTIES)})")
-    return tuple(name for _, name in sorted(found))
+    rank = {section: i for i, section in enumerate(SECTION_ORDER)}
+    found.sort(key=lambda item: (rank.get(item[0], len(SECTION_ORDER)), item[0], item[1]))
+    return tuple(name for _, name in found)
 
 
 def public_marts(root: Path = PROJECT_ROOT) -> tuple[str, ...]:
-    """The public marts (docs/methods.md §8), grouped by research question (rq1, rq2, rq3:
-    the suffix of the properties file) and alphabetical within each."""
+    """The public marts (docs/methods.md §8), grouped by the analysis they serve (the suffix of
+    the properties file, in SECTION_ORDER) and alphabetical within each."""
     return _public_marts(Path(root))
 
 

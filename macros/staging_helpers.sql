@@ -18,6 +18,26 @@
     end
 {%- endmacro %}
 
+{#- The strings of a JSON value as VARCHAR[]: a string gives a one-element list, an array its
+    string elements (anything else in it is skipped); any other value, and NULL, give NULL. -#}
+{% macro json_string_list(col) -%}
+    case json_type(cast({{ col }} as json))
+        when 'VARCHAR' then [json_extract_string(cast({{ col }} as json), '$')]
+        when 'ARRAY' then list_filter(
+            list_transform(
+                json_extract(cast({{ col }} as json), '$[*]'),
+                lambda e: case when json_type(e) = 'VARCHAR' then json_extract_string(e, '$') end
+            ),
+            lambda x: x is not null
+        )
+    end
+{%- endmacro %}
+
+{#- A JSON string as VARCHAR; any other JSON value, and NULL, give NULL. -#}
+{% macro json_string(col) -%}
+    case when json_type(cast({{ col }} as json)) = 'VARCHAR' then json_extract_string(cast({{ col }} as json), '$') end
+{%- endmacro %}
+
 {#- The select list of a repo listing (raw models, datasets, spaces): each named column with its
     one cast, in the order given, so the three repo types cannot drift apart. -#}
 {% macro repo_listing_columns(names) -%}
@@ -42,6 +62,8 @@
         'last_listed_at': 'cast(last_listed_at as timestamptz)',
         'is_listed': 'cast(is_listed as boolean)',
         'sdk': 'cast(sdk as varchar)',
+        'card_base_models': json_string_list('card_base_model'),
+        'card_base_model_relation': json_string('card_base_model_relation'),
     } -%}
     {%- for name in names %}
     {{ casts[name] }}{{ " as " ~ name if casts[name] != name }}{{ "," if not loop.last }}

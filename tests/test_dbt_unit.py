@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_ROOT
 
-from extract.hf_hub import BOOL, COLUMNS, INT, JSON, STR, TS
+from extract.hf_hub import create_raw_tables
 from extract.warehouse import DUCKDB_FILE_CONFIG
 
 # A fixed place (under the git-ignored target/), not a fresh tmp dir: dbt re-parses the whole
@@ -25,9 +25,6 @@ WORK = PROJECT_ROOT / "target" / "unit-tests"
 # Not named raw.duckdb: DuckDB then reads `raw` as the catalog as well as the schema.
 DB = WORK / "unit.duckdb"
 
-# The DuckDB type dlt gives each raw column type (test_empty_raw_schema_is_what_dlt_loads checks it).
-DUCKDB_TYPES = {STR: "VARCHAR", INT: "BIGINT", BOOL: "BOOLEAN", TS: "TIMESTAMP WITH TIME ZONE", JSON: "JSON"}
-DLT_COLUMNS = [("_dlt_load_id", "VARCHAR"), ("_dlt_id", "VARCHAR")]
 
 # The marts and intermediates whose rules the unit tests must cover (docs/methods.md §0, §2, §4, §5).
 COVERED = {
@@ -46,10 +43,7 @@ def create_empty_raw(path) -> None:
     """The `raw` schema as a crawl leaves it, without rows."""
     con = duckdb.connect(str(path), config=DUCKDB_FILE_CONFIG)
     try:
-        con.execute("create schema raw")
-        for table, columns in COLUMNS.items():
-            cols = [(name, DUCKDB_TYPES[typ]) for name, typ in columns] + DLT_COLUMNS
-            con.execute(f"create table raw.{table} ({', '.join(f'{n} {t}' for n, t in cols)})")
+        create_raw_tables(con)
     finally:
         con.close()
 

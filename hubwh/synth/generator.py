@@ -19,6 +19,7 @@ from hubwh.snapshot.format import SnapshotWriter
 from hubwh.synth import vocab
 from hubwh.synth.activity import make_commits, make_discussions
 from hubwh.synth.identities import People
+from hubwh.synth.lineage import Deferred, Lineage
 from hubwh.synth.repos import (
     DATASET_LICENSES,
     MODEL_LICENSES,
@@ -68,6 +69,7 @@ class Params:
     org_share: float = 0.28  # model repos owned by organisations
     space_model_share: float = 0.38  # spaces that list at least one model
     ghost_model_share: float = 0.02  # space->model ids that are not listed models
+    lineage: bool = True  # plant model lineage (hubwh/synth/lineage.py; its own random stream)
 
 
 class SyntheticHub:
@@ -99,6 +101,11 @@ class SyntheticHub:
         # millions of repos; a digest collision only makes the generator pick another name).
         self.ids: set[int] = set()
         self.outcomes = {"private": 0, "gated": 0, "deleted": 0}
+        self.lineage = (
+            Lineage(params.seed, params.models, n_special=len(vocab.FAMOUS_MODELS) + len(LEGACY))
+            if params.lineage
+            else None
+        )
         cap = lambda paper_max: max(50, int(paper_max * min(1.0, self.scale)))  # noqa: E731
         self.model_commits = Table(MODEL_COMMITS, alpha=1.3, cap=cap(75_000))
         self.dataset_commits = Table(DATASET_COMMITS, alpha=1.05, cap=cap(60_000))
@@ -137,6 +144,10 @@ class SyntheticHub:
             return False
         self.ids.add(key)
         return True
+
+    def _taken(self, repo_type: str, repo_id: str) -> bool:
+        key = int.from_bytes(hashlib.blake2b(f"{repo_type}:{repo_id}".encode(), digest_size=8).digest(), "big")
+        return key in self.ids
 
     def _unique(self, repo_type: str, namespace: str | None, make) -> str:
         """A new repo id in a namespace, from a name maker."""
@@ -358,6 +369,17 @@ class SyntheticHub:
         record["createdAt"] = self._created_at(created)
         if safetensors:
             record["safetensors"] = safetensors_info(rng, pipeline)
+        if self.lineage:
+            self.lineage.plant(
+                writer,
+                record,
+                index=i,
+                base=base,
+                base_models=self.base_models,
+                special=special is not None,
+                pipeline=pipeline,
+                library=library,
+            )
         self._write_repo(writer, rng, "model", record, commits, n_disc, owner, created)
         if usage:
             self.usage.add_model(repo_id, usage)
@@ -570,8 +592,11 @@ class SyntheticHub:
         p = self.p
         params = {k: v for k, v in asdict(p).items() if k != "seed"}
         with SnapshotWriter(self.out, source="synthetic", seed=p.seed, created_at=p.as_of, params=params) as writer:
+            models_writer = Deferred(writer)  # holds a planted cycle's first model until it closes
             for i in range(p.models):
-                self._model(writer, i)
+                self._model(models_writer, i)
+            if self.lineage:
+                self.lineage.finish(models_writer)
             self.usage.freeze()
             for i in range(p.datasets):
                 self._dataset(writer, i)
@@ -583,7 +608,7 @@ class SyntheticHub:
     def ground_truth(self) -> dict:
         people = self.people
         findable = people.findable_aliases()
-        return {
+        truth = {
             "aliases": sorted([alias, canonical] for alias, canonical in findable.items()),
             "hard_aliases": sorted(
                 [alias, canonical]
@@ -599,3 +624,6 @@ class SyntheticHub:
             "outcomes": dict(self.outcomes),
             "n_users": people.n_users,
         }
+        if self.lineage:
+            truth["lineage"] = self.lineage.ground_truth(lambda model_id: self._taken("model", model_id))
+        return truth

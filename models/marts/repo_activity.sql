@@ -43,7 +43,12 @@ select
         or count(*) over (partition by r.repo_type, l.license) >= {{ var('license_min_repos') }}
     ) as in_license_comparison,
     coalesce(f.commits_status, 'not_fetched') as fetch_status_commits,
-    coalesce(f.discussions_status, 'not_fetched') as fetch_status_discussions
+    coalesce(f.discussions_status, 'not_fetched') as fetch_status_discussions,
+    -- lineage (docs/methods.md §9), models only
+    case when r.repo_type = 'model' then coalesce(g.n_parents, 0) end as n_parents,
+    case when r.repo_type = 'model' then coalesce(g.n_children, 0) end as n_children,
+    case when r.repo_type = 'model' then coalesce(g.n_descendants, 0) end as n_descendants,
+    case when r.repo_type = 'model' then coalesce(g.depth, 0) end as lineage_depth
 from {{ ref('int_repos_unioned') }} as r
 left join {{ ref('int_repo_licenses') }} as l
     on r.repo_type = l.repo_type and r.repo_id = l.repo_id
@@ -57,3 +62,5 @@ left join {{ ref('int_model_usage_counted') }} as u
     on r.repo_type = 'model' and r.repo_id = u.model_id
 left join fetch_status as f
     on r.repo_type = f.repo_type and r.repo_id = f.repo_id
+left join {{ ref('int_model_lineage_nodes') }} as g
+    on r.repo_type = 'model' and r.repo_id = g.model_id

@@ -1,0 +1,52 @@
+-- Derivatives by organisation (docs/methods.md §9, §8; the paper's §5.1.3 direction 1): one row
+-- per organisation (docs/methods.md §5's seed) one of whose model ids has at least one
+-- descendant. n_models: listed models it publishes. n_descendants: distinct models descending
+-- (transitively) from any of its model ids, listed or not (a deleted base still had
+-- derivatives); n_descendants_by_others: those published under another organisation.
+-- share_of_derived_models = n_descendants / listed models with at least one parent. rank: by
+-- n_descendants, then organisation name (1 = most); the top 100 are rank <= 100.
+with orgs as (
+    select model_id, organisation from {{ ref('int_model_lineage_organisations') }}
+),
+
+derived as (
+    select distinct
+        a.organisation,
+        c.model_id as descendant_id,
+        d.organisation as descendant_organisation
+    from {{ ref('int_model_lineage_closure') }} as c
+    join orgs as a on a.model_id = c.ancestor_id
+    join orgs as d on d.model_id = c.model_id
+    where c.model_id <> c.ancestor_id
+),
+
+counted as (
+    select
+        organisation,
+        count(*) as n_descendants,
+        count(*) filter (where descendant_organisation <> organisation) as n_descendants_by_others
+    from derived
+    group by organisation
+),
+
+published as (
+    select o.organisation, count(*) as n_models
+    from {{ ref('int_model_lineage_nodes') }} as n
+    join orgs as o on o.model_id = n.model_id
+    where n.is_listed
+    group by o.organisation
+),
+
+with_parent as (
+    select count(distinct child_id) as n from {{ ref('int_model_lineage_edges') }}
+)
+
+select
+    c.organisation,
+    coalesce(p.n_models, 0) as n_models,
+    c.n_descendants,
+    c.n_descendants_by_others,
+    cast(c.n_descendants as double) / (select n from with_parent) as share_of_derived_models,
+    row_number() over (order by c.n_descendants desc, c.organisation) as rank
+from counted as c
+left join published as p on p.organisation = c.organisation
