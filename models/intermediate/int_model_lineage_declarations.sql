@@ -61,5 +61,5 @@ from (
     select * from tag_declarations
     union all
     select * from card_declarations
-)
+) as declared
 where parent_id <> ''

@@ -41,4 +41,4 @@ select
     strpos(g.parent_id, '/') = 0 as parent_without_namespace
 from grouped as g
 left join listed as l
-    on l.repo_id = g.parent_id
+    on g.parent_id = l.repo_id

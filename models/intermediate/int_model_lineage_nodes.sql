@@ -53,9 +53,9 @@ on_cycle as (
 cycle_members as (
     select c.model_id, c.ancestor_id as member_id
     from closure as c
-    join closure as back
-        on back.model_id = c.ancestor_id and back.ancestor_id = c.model_id
-    where c.model_id in (select model_id from on_cycle)
+    inner join closure as back
+        on c.ancestor_id = back.model_id and c.model_id = back.ancestor_id
+    where c.model_id in (select oc.model_id from on_cycle as oc)
 ),
 
 cycles as (
@@ -65,7 +65,7 @@ cycles as (
         count(*) as cycle_size,
         count(*) = max(a.n_ancestors) as cycle_without_way_out
     from cycle_members as m
-    join ancestors as a on a.model_id = m.model_id
+    inner join ancestors as a on m.model_id = a.model_id
     group by m.model_id
 ),
 
@@ -81,16 +81,16 @@ flagged as (
         coalesce(cy.cycle_without_way_out, false) as cycle_without_way_out,
         coalesce(p.n_parents is null or (cy.cycle_without_way_out and cy.cycle_id = n.model_id), false) as is_root
     from nodes as n
-    left join parents as p on p.model_id = n.model_id
-    left join children as ch on ch.model_id = n.model_id
-    left join descendants as d on d.model_id = n.model_id
-    left join cycles as cy on cy.model_id = n.model_id
+    left join parents as p on n.model_id = p.model_id
+    left join children as ch on n.model_id = ch.model_id
+    left join descendants as d on n.model_id = d.model_id
+    left join cycles as cy on n.model_id = cy.model_id
 ),
 
 roots_of as (
     select c.model_id, count(*) as n_roots, min(c.distance) as depth
     from closure as c
-    join flagged as r on r.model_id = c.ancestor_id and r.is_root
+    inner join flagged as r on c.ancestor_id = r.model_id and r.is_root
     where c.model_id <> c.ancestor_id
     group by c.model_id
 )
@@ -108,4 +108,4 @@ select
     f.cycle_size,
     f.cycle_without_way_out
 from flagged as f
-left join roots_of as r on r.model_id = f.model_id
+left join roots_of as r on f.model_id = r.model_id

@@ -76,7 +76,7 @@ measures as (
     union all
     select 'n_edges_source_' || s.source, count(e.child_id)
     from (values ('tag'), ('card'), ('both')) as s (source)
-    left join edges as e on e.source = s.source
+    left join edges as e on s.source = e.source
     group by s.source
     union all
     select 'n_edges_parent_unlisted', count(*) filter (where not parent_listed) from edges
@@ -85,7 +85,7 @@ measures as (
     union all
     select 'share_relation_' || r.relation, count(e.child_id) / nullif((select count(*) from edges), 0)
     from (values ('finetune'), ('adapter'), ('quantized'), ('merge'), ('unknown')) as r (relation)
-    left join edges as e on e.relation = r.relation
+    left join edges as e on r.relation = e.relation
     group by r.relation
     union all
     select 'n_families', count(*) from families
@@ -96,9 +96,11 @@ measures as (
     union all
     select 'family_size_median', quantile_cont(size, 0.5) from families
     union all
-    select 'family_size_gini',
-        case when max(total) > 0
-            then 2.0 * sum(rank_asc * size) / (max(n) * max(total)) - (max(n) + 1.0) / max(n)
+    select
+        'family_size_gini',
+        case
+            when max(total) > 0
+                then 2.0 * sum(rank_asc * size) / (max(n) * max(total)) - (max(n) + 1.0) / max(n)
         end
     from ranked
     union all
@@ -127,11 +129,13 @@ measures as (
     union all
     select 'n_edges_license_dropped', count(*) filter (where license_dropped) from edges
     union all
-    select 'n_edges_restrictive_to_permissive',
+    select
+        'n_edges_restrictive_to_permissive',
         count(*) filter (where parent_license_class = 'restrictive' and child_license_class = 'permissive')
     from edges
     union all
-    select 'n_edges_restrictive_to_none',
+    select
+        'n_edges_restrictive_to_none',
         count(*) filter (where parent_license_class = 'restrictive' and child_license_class = 'none')
     from edges
 )

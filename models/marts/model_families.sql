@@ -8,7 +8,7 @@
 with members as (
     select f.root_id, f.model_id, f.depth, f.relation, m.likes, m.downloads
     from {{ ref('model_family_members') }} as f
-    left join {{ ref('stg_hf_hub__models') }} as m on m.repo_id = f.model_id
+    left join {{ ref('stg_hf_hub__models') }} as m on f.model_id = m.repo_id
 ),
 
 families as (
@@ -43,5 +43,5 @@ select
     f.descendant_likes,
     f.descendant_downloads
 from families as f
-join {{ ref('int_model_lineage_nodes') }} as n on n.model_id = f.root_id
-join {{ ref('int_model_lineage_organisations') }} as o on o.model_id = f.root_id
+inner join {{ ref('int_model_lineage_nodes') }} as n on f.root_id = n.model_id
+inner join {{ ref('int_model_lineage_organisations') }} as o on f.root_id = o.model_id

@@ -10,7 +10,7 @@ with roots as (
 members as materialized (
     select r.root_id, c.model_id, c.distance as depth
     from {{ ref('int_model_lineage_closure') }} as c
-    join roots as r on r.root_id = c.ancestor_id
+    inner join roots as r on c.ancestor_id = r.root_id
     where c.model_id <> c.ancestor_id
 ),
 
@@ -20,7 +20,7 @@ members as materialized (
 steps as materialized (
     select m.root_id, m.model_id, m.depth, e.parent_id, e.relation
     from members as m
-    join {{ ref('int_model_lineage_edges') }} as e on e.child_id = m.model_id
+    inner join {{ ref('int_model_lineage_edges') }} as e on m.model_id = e.child_id
 ),
 
 closer as (
@@ -32,6 +32,6 @@ closer as (
 
 select s.root_id, s.model_id, s.depth, s.parent_id, s.relation
 from steps as s
-join closer as c
-    on c.root_id = s.root_id and c.model_id = s.parent_id and c.depth = s.depth - 1
+inner join closer as c
+    on s.root_id = c.root_id and s.parent_id = c.model_id and c.depth = s.depth - 1
 qualify row_number() over (partition by s.root_id, s.model_id order by s.parent_id) = 1

@@ -22,8 +22,8 @@ select
     c.license_class as child_license_class,
     p.license as parent_license,
     p.license_class as parent_license_class,
-    case when e.parent_listed then c.license is distinct from p.license end as license_changed,
+    case when e.parent_listed then (c.license is distinct from p.license) end as license_changed,
     case when e.parent_listed then p.license is not null and c.license is null end as license_dropped
 from {{ ref('int_model_lineage_edges') }} as e
-left join licenses as c on c.repo_id = e.child_id
-left join licenses as p on p.repo_id = e.parent_id and e.parent_listed
+left join licenses as c on e.child_id = c.repo_id
+left join licenses as p on e.parent_id = p.repo_id and e.parent_listed

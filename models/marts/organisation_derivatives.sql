@@ -15,8 +15,8 @@ derived as (
         c.model_id as descendant_id,
         d.organisation as descendant_organisation
     from {{ ref('int_model_lineage_closure') }} as c
-    join orgs as a on a.model_id = c.ancestor_id
-    join orgs as d on d.model_id = c.model_id
+    inner join orgs as a on c.ancestor_id = a.model_id
+    inner join orgs as d on c.model_id = d.model_id
     where c.model_id <> c.ancestor_id
 ),
 
@@ -32,13 +32,13 @@ counted as (
 published as (
     select o.organisation, count(*) as n_models
     from {{ ref('int_model_lineage_nodes') }} as n
-    join orgs as o on o.model_id = n.model_id
+    inner join orgs as o on n.model_id = o.model_id
     where n.is_listed
     group by o.organisation
 ),
 
 with_parent as (
-    select count(distinct child_id) as n from {{ ref('int_model_lineage_edges') }}
+    select count(distinct e.child_id) as n from {{ ref('int_model_lineage_edges') }} as e
 )
 
 select
@@ -46,7 +46,7 @@ select
     coalesce(p.n_models, 0) as n_models,
     c.n_descendants,
     c.n_descendants_by_others,
-    cast(c.n_descendants as double) / (select n from with_parent) as share_of_derived_models,
-    row_number() over (order by c.n_descendants desc, c.organisation) as rank
+    cast(c.n_descendants as double) / (select w.n from with_parent as w) as share_of_derived_models,
+    row_number() over (order by c.n_descendants desc, c.organisation asc) as rank
 from counted as c
-left join published as p on p.organisation = c.organisation
+left join published as p on c.organisation = p.organisation

@@ -6,8 +6,10 @@ where n_finetune + n_adapter + n_quantized + n_merge + n_unknown <> n_descendant
 union all
 select 'sources', null
 from {{ ref('lineage_summary') }} as t
-where t.measure = 'n_edges' and t.value <> (
-    select sum(value) from {{ ref('lineage_summary') }} where measure like 'n_edges_source_%')
+where
+    t.measure = 'n_edges' and t.value <> (
+        select sum(s.value) from {{ ref('lineage_summary') }} as s where s.measure like 'n_edges_source_%'
+    )
 union all
 select 'relation shares', null
 from {{ ref('lineage_summary') }}
@@ -15,5 +17,6 @@ where measure like 'share_relation_%'
 having count(*) > 0 and abs(sum(value) - 1) > 1e-9
 union all
 select 'drift', null
-where (select coalesce(sum(n_edges), 0) from {{ ref('lineage_license_drift') }})
+where
+    (select coalesce(sum(n_edges), 0) from {{ ref('lineage_license_drift') }})
     <> (select count(*) from {{ ref('model_lineage') }} where parent_listed)

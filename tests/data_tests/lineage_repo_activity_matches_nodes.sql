@@ -3,10 +3,11 @@
 select a.repo_type, a.repo_id, a.n_parents, a.n_children, a.n_descendants, a.lineage_depth
 from {{ ref('repo_activity') }} as a
 left join {{ ref('int_model_lineage_nodes') }} as n
-    on a.repo_type = 'model' and n.model_id = a.repo_id
+    on a.repo_type = 'model' and a.repo_id = n.model_id
 where (a.repo_type = 'model' and (
-        a.n_parents is distinct from coalesce(n.n_parents, 0)
-        or a.n_children is distinct from coalesce(n.n_children, 0)
-        or a.n_descendants is distinct from coalesce(n.n_descendants, 0)
-        or a.lineage_depth is distinct from coalesce(n.depth, 0)))
-   or (a.repo_type <> 'model' and coalesce(a.n_parents, a.n_children, a.n_descendants, a.lineage_depth) is not null)
+    a.n_parents is distinct from coalesce(n.n_parents, 0)
+    or a.n_children is distinct from coalesce(n.n_children, 0)
+    or a.n_descendants is distinct from coalesce(n.n_descendants, 0)
+    or a.lineage_depth is distinct from coalesce(n.depth, 0)
+))
+or (a.repo_type <> 'model' and coalesce(a.n_parents, a.n_children, a.n_descendants, a.lineage_depth) is not null)

@@ -7,7 +7,8 @@ with members as (
 select f.root_id, f.n_descendants, m.n_members, n.n_descendants as node_descendants, n.is_root
 from {{ ref('model_families') }} as f
 left join members as m using (root_id)
-left join {{ ref('int_model_lineage_nodes') }} as n on n.model_id = f.root_id
-where f.n_descendants is distinct from m.n_members
-   or f.n_descendants is distinct from n.n_descendants
-   or not n.is_root
+left join {{ ref('int_model_lineage_nodes') }} as n on f.root_id = n.model_id
+where
+    f.n_descendants is distinct from m.n_members
+    or f.n_descendants is distinct from n.n_descendants
+    or not n.is_root
