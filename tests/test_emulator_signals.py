@@ -23,7 +23,10 @@ import pytest
 
 from hubwh.emulator import sample
 
-STOP_WITHIN = 5.0  # seconds from the signal to the exit
+# seconds from the signal to the exit: generous, since a hang never ends and the machine running
+# the suite may be loaded (40 processes on 2 cores); a signal during interpreter start-up gets more
+STOP_WITHIN = 15.0
+START_STOP_WITHIN = 30.0
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +50,14 @@ def _read_url(proc: subprocess.Popen, timeout: float = 30.0) -> str:
     return url
 
 
-def _wait(proc: subprocess.Popen, what: str) -> tuple[int, str]:
-    """(exit status, stderr), or fail when the process outlives STOP_WITHIN."""
+def _wait(proc: subprocess.Popen, what: str, within: float = STOP_WITHIN) -> tuple[int, str]:
+    """(exit status, stderr), or fail when the process outlives `within` seconds."""
     try:
-        _, err = proc.communicate(timeout=STOP_WITHIN)
+        _, err = proc.communicate(timeout=within)
     except subprocess.TimeoutExpired:
         proc.kill()
         _, err = proc.communicate()
-        raise AssertionError(f"{what}: still running {STOP_WITHIN} s after the signal; stderr: {err}") from None
+        raise AssertionError(f"{what}: still running {within} s after the signal; stderr: {err}") from None
     return proc.returncode, err
 
 
@@ -80,7 +83,7 @@ def _one_stop(snapshot_dir, sig: int, moment: str, delay: float) -> str:
         # dies of it, or exits 1 on a SIGINT amid its imports): it only has to end.
         time.sleep(delay)
         proc.send_signal(sig)
-        _wait(proc, what)
+        _wait(proc, what, within=START_STOP_WITHIN)
         return what
     url = _read_url(proc)
     done = threading.Event()
@@ -116,7 +119,7 @@ def test_stops_cleanly_whenever_the_signal_comes(snapshot_dir):
     with ThreadPoolExecutor(max_workers=4) as pool:
         done = list(pool.map(lambda run: _one_stop(snapshot_dir, *run), runs))
     assert len(done) == 40
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 180  # bounded; ~25 s on an idle 2-core machine
 
 
 # The driver runs `hubwh emulate` with a profile hook on its main thread: once the URL is
