@@ -142,14 +142,36 @@ def test_a_load_gives_the_raw_rows_of_a_crawl(crawled_and_loaded):
     assert endpoint.startswith("snapshot:") and json.loads(summary)["kind"] == "snapshot_load"
 
 
-def test_a_load_gives_the_marts_of_a_crawl(crawled_and_loaded):
+@pytest.fixture(scope="module")
+@slow_fixture
+def built(crawled_and_loaded) -> tuple[Path, Path]:
+    """Both files after `dbt build` (all models and data tests pass)."""
     from hubwh.build import dbt_build
 
-    crawled, loaded = crawled_and_loaded
     for db in crawled_and_loaded:
         dbt_build(db, quiet=True)
+    return crawled_and_loaded
+
+
+def test_a_load_gives_the_marts_of_a_crawl(built):
+    crawled, loaded = built
     assert differences(crawled, loaded, "marts") == []
     assert differences(crawled, loaded, "intermediate") == []
+
+
+def test_a_dump_of_a_crawl_loads_back_to_its_rows_and_marts(built, tmp_path):
+    from hubwh.build import dbt_build
+    from hubwh.snapshot import Snapshot
+    from hubwh.snapshot.dump import dump_snapshot
+
+    crawled, _ = built
+    counts = dump_snapshot(crawled, tmp_path / "dump", progress=False)
+    assert counts["models"] == SIZES["models"] and counts["commits"] > 0 and counts["outcomes"] > 0
+    assert Snapshot(tmp_path / "dump").manifest["source"] == "warehouse"
+    reloaded = _load(tmp_path / "dump", tmp_path / "reloaded.duckdb")
+    assert differences(crawled, reloaded, "raw", RAW_TABLES) == []
+    dbt_build(reloaded, quiet=True)
+    assert differences(crawled, reloaded, "marts") == []
 
 
 def test_scope_options_take_what_the_crawl_takes(small_hub, tmp_path):

@@ -1,4 +1,4 @@
-"""`hubwh snapshot from-pages ...`, `hubwh snapshot info DIR` and `hubwh snapshot load DIR`."""
+"""`hubwh snapshot from-pages ...`, `hubwh snapshot info DIR` `hubwh snapshot load DIR` and `hubwh snapshot dump --out DIR`."""
 
 from __future__ import annotations
 
@@ -72,6 +72,16 @@ def _load(args) -> int:
     return 0
 
 
+def _dump(args) -> int:
+    from hubwh.paths import warehouse_path
+    from hubwh.snapshot.dump import dump_snapshot
+
+    db = Path(args.db).expanduser().resolve() if args.db else warehouse_path()
+    counts = dump_snapshot(db, args.out, progress=not args.no_progress)
+    print(f"wrote {args.out} from {db}: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hubwh snapshot", description="Build or inspect Hub snapshots.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--replace", action="store_true", help="replace raw tables that already hold rows")
     load.add_argument("--pipelines-dir", help="dlt's working folder (default .dlt/pipelines in the project)")
     load.add_argument("--no-progress", action="store_true", help="no progress bars")
+    dump = sub.add_parser("dump", help="write the warehouse's raw schema as a snapshot")
+    dump.add_argument("--out", required=True, help="snapshot folder to write")
+    dump.add_argument("--db", help="DuckDB file (default: $HUBWH_DB or warehouse.duckdb in the project)")
+    dump.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-    commands = {"from-pages": _from_pages, "info": _info, "load": _load}
+    commands = {"from-pages": _from_pages, "info": _info, "load": _load, "dump": _dump}
     return commands[args.command](args)
