@@ -1,4 +1,4 @@
-"""`hubwh snapshot from-pages ...`, `hubwh snapshot info DIR` `hubwh snapshot load DIR` and `hubwh snapshot dump --out DIR`."""
+"""`hubwh snapshot from-pages`, `info`, `load` and `dump`: build, inspect, load and write snapshots."""
 
 from __future__ import annotations
 
