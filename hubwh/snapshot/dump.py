@@ -155,9 +155,13 @@ def _discussion(item: dict) -> dict:
 
 
 def _stream(con, sql: str):
-    reader = con.sql(sql).to_arrow_reader(BATCH)
-    for batch in reader:
-        yield from batch.to_pylist()
+    # A cursor of its own: the connection stays free for other queries while this streams.
+    cursor = con.cursor()
+    try:
+        for batch in cursor.sql(sql).to_arrow_reader(BATCH):
+            yield from batch.to_pylist()
+    finally:
+        cursor.close()
 
 
 def dump_snapshot(db_path: str | Path, out: str | Path, *, progress: bool = True) -> dict[str, int]:
