@@ -193,6 +193,7 @@ def sample_hub(tmp_path_factory) -> Path:
 
 
 @pytest.fixture()
+@slow_fixture  # each case runs the real command (dlt's import alone takes seconds)
 def hub(sample_hub, tmp_path) -> Path:
     """A fresh copy of the sample snapshot, to damage."""
     return Path(shutil.copytree(sample_hub, tmp_path / "hub"))
