@@ -47,21 +47,15 @@ def fetch(client: HubClient, task: PlannedFetch) -> FetchResult:
         pages = client.commit_pages if task.resource == "commits" else client.discussion_pages
         for page in pages(task.repo_type, task.repo_id):
             items.extend(page)
-    except GatedRepoError as exc:  # a subclass of RepositoryNotFoundError: first
-        status, message = "gated", one_line(exc)
-    except DisabledRepoError as exc:
-        status, message = "not_found", one_line(exc)
-    except RepositoryNotFoundError as exc:
-        status, message = "not_found", one_line(exc)
     except HubUnreachable:
         raise
     except (HfHubHTTPError, httpx2.HTTPError, ValueError) as exc:
-        status, message = "error", one_line(exc)
+        status, message = failure_status(exc)
     fetched_at = datetime.now(UTC)
     rows: list[dict] = []
     malformed: dict[str, int] = {}
     if status == "ok":
-        rows, problems = _rows(task, items, fetched_at)
+        rows, problems = item_rows(task, items, fetched_at)
         if problems:
             message = f"skipped {len(problems)} malformed item(s): {problems[0]}"
             what = f"{task.resource[:-1]} item"
@@ -83,7 +77,18 @@ def fetch(client: HubClient, task: PlannedFetch) -> FetchResult:
     return FetchResult(task, rows, fetch_log_row, malformed)
 
 
-def _rows(task: PlannedFetch, items: list[Any], fetched_at: datetime) -> tuple[list[dict], list[str]]:
+def failure_status(exc: Exception) -> tuple[str, str]:
+    """The fetch_log (status, message) of a failed per-repo fetch (also what a snapshot load
+    records for a repo with a forced outcome, hubwh/snapshot/load.py)."""
+    # GatedRepoError is a subclass of RepositoryNotFoundError: first.
+    if isinstance(exc, GatedRepoError):
+        return "gated", one_line(exc)
+    if isinstance(exc, (DisabledRepoError, RepositoryNotFoundError)):
+        return "not_found", one_line(exc)
+    return "error", one_line(exc)
+
+
+def item_rows(task: PlannedFetch, items: list[Any], fetched_at: datetime) -> tuple[list[dict], list[str]]:
     """The items as rows, each commit or discussion once, and why any item was skipped."""
     rows: list[dict] = []
     problems: list[str] = []

@@ -300,31 +300,42 @@ def discussion_row(repo_type: str, repo_id: str, item: Any, fetched_at: datetime
 
 
 # -- the dlt source -------------------------------------------------------------------------
-def _resource(table: str, data: pa.Table | None):
+def _resource(table: str, data: pa.Table | Iterable[pa.Table] | None, write_disposition: str):
     def rows():
-        if data is not None:
+        if isinstance(data, pa.Table):
             yield data
+        elif data is not None:
+            yield from data
 
     return dlt.resource(
         rows,
         name=table,
         table_name=table,
         primary_key=PRIMARY_KEYS[table],
-        write_disposition="merge",
+        write_disposition=write_disposition,
         columns=dlt_columns(table),
     )()
 
 
 @dlt.source(name="hf_hub", max_table_nesting=0)
-def hf_hub(batch: dict[str, list[dict] | pa.Table] | None = None, *, create_all: bool = False) -> Iterable:
-    """The Hub's resources for one load: `batch` maps a table name to its rows (dicts or an
-    Arrow table). Tables absent from the batch load nothing, unless `create_all`, which loads an
-    empty table for each so that every raw table exists with its columns after any crawl."""
+def hf_hub(
+    batch: dict[str, list[dict] | pa.Table | Iterable[pa.Table]] | None = None,
+    *,
+    create_all: bool = False,
+    write_disposition: str = "merge",
+) -> Iterable:
+    """The Hub's resources for one load: `batch` maps a table name to its rows (dicts, an Arrow
+    table, or an iterator of Arrow tables, which streams). Tables absent from the batch load
+    nothing, unless `create_all`, which loads an empty table for each so that every raw table
+    exists with its columns after any crawl. `write_disposition` other than merge is for a
+    snapshot load (hubwh/snapshot/load.py), which guarantees unique keys itself."""
     batch = batch or {}
     for table in TABLES:
         rows = batch.get(table)
-        if rows is None or (not isinstance(rows, pa.Table) and not rows):
+        if rows is None or (isinstance(rows, list) and not rows):
             data = arrow_schema(table).empty_table() if create_all else None
+        elif isinstance(rows, list):
+            data = to_arrow(table, rows)
         else:
-            data = rows if isinstance(rows, pa.Table) else to_arrow(table, rows)
-        yield _resource(table, data)
+            data = rows
+        yield _resource(table, data, write_disposition)

@@ -12,7 +12,7 @@ from hubwh.errors import HubwhError
 
 COMMANDS = {
     "synth": ("hubwh.synth.cli", "write a synthetic Hub snapshot"),
-    "snapshot": ("hubwh.snapshot.cli", "build or inspect Hub snapshots (from-pages, info)"),
+    "snapshot": ("hubwh.snapshot.cli", "build, inspect, load or dump Hub snapshots (from-pages, info, load, dump)"),
     "emulate": ("hubwh.emulator.cli", "serve a snapshot through the Hub's HTTP API on 127.0.0.1"),
     "crawl": ("extract.cli", "crawl the Hub (or an emulator) into the DuckDB file's raw schema"),
     "build": ("hubwh.build", "run dbt build on the warehouse (extra args go to dbt)"),

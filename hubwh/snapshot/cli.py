@@ -1,4 +1,4 @@
-"""`hubwh snapshot from-pages ...` and `hubwh snapshot info DIR`."""
+"""`hubwh snapshot from-pages`, `info`, `load` and `dump`: build, inspect, load and write snapshots."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hubwh.snapshot.format import GROUND_TRUTH_FILE, Snapshot
+from hubwh.snapshot.format import GROUND_TRUTH_FILE, REPO_TYPES, Snapshot
 
 
 def _from_pages(args) -> int:
@@ -47,6 +47,41 @@ def _info(args) -> int:
     return 0
 
 
+def _load(args) -> int:
+    from hubwh.snapshot.load import load_snapshot
+
+    result = load_snapshot(
+        args.dir,
+        args.db,
+        types=tuple(t.strip() for t in args.types.split(",") if t.strip()),
+        sample=args.sample,
+        seed=args.seed,
+        commits=not args.no_commits,
+        discussions=not args.no_discussions,
+        replace=args.replace,
+        progress=not args.no_progress,
+        pipelines_dir=args.pipelines_dir,
+    )
+    listed = sum(result.repos_listed.values())
+    rate = listed / result.elapsed_s if result.elapsed_s else 0.0
+    print(
+        f"loaded {args.dir} into {result.db_path} (raw) in {result.elapsed_s:.1f} s: {listed:,} repos ({rate:,.0f}/s)"
+    )
+    for table, n in result.rows.items():
+        print(f"  raw.{table:<13} {n:>12,} rows")
+    return 0
+
+
+def _dump(args) -> int:
+    from hubwh.paths import warehouse_path
+    from hubwh.snapshot.dump import dump_snapshot
+
+    db = Path(args.db).expanduser().resolve() if args.db else warehouse_path()
+    counts = dump_snapshot(db, args.out, progress=not args.no_progress)
+    print(f"wrote {args.out} from {db}: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hubwh snapshot", description="Build or inspect Hub snapshots.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,5 +94,24 @@ def main(argv: list[str] | None = None) -> int:
     pages.add_argument("--created-at", help="the snapshot's date (default: the newest date in its records)")
     info = sub.add_parser("info", help="print a snapshot's manifest and file sizes")
     info.add_argument("dir", help="snapshot folder")
+    load = sub.add_parser(
+        "load",
+        help="load a snapshot straight into the raw schema (no HTTP), as a crawl of it through the emulator would",
+    )
+    load.add_argument("dir", help="snapshot folder")
+    load.add_argument("--db", help="DuckDB file (default: $HUBWH_DB or warehouse.duckdb in the project)")
+    load.add_argument("--types", default=",".join(REPO_TYPES), help="comma list of model,dataset,space")
+    load.add_argument("--sample", type=float, metavar="FRACTION", help="the reproducible sample `hubwh crawl` takes")
+    load.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
+    load.add_argument("--no-commits", action="store_true", help="do not load commits")
+    load.add_argument("--no-discussions", action="store_true", help="do not load discussions")
+    load.add_argument("--replace", action="store_true", help="replace raw tables that already hold rows")
+    load.add_argument("--pipelines-dir", help="dlt's working folder (default .dlt/pipelines in the project)")
+    load.add_argument("--no-progress", action="store_true", help="no progress bars")
+    dump = sub.add_parser("dump", help="write the warehouse's raw schema as a snapshot")
+    dump.add_argument("--out", required=True, help="snapshot folder to write")
+    dump.add_argument("--db", help="DuckDB file (default: $HUBWH_DB or warehouse.duckdb in the project)")
+    dump.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-    return _from_pages(args) if args.command == "from-pages" else _info(args)
+    commands = {"from-pages": _from_pages, "info": _info, "load": _load, "dump": _dump}
+    return commands[args.command](args)

@@ -1,0 +1,287 @@
+"""`hubwh snapshot load`: a snapshot loaded straight into `raw` gives the rows (and, after
+`dbt build`, the marts) that crawling the same snapshot through the emulator gives; scope
+options take the crawl's sample; bad input stops with one line naming the file and line and
+loads nothing.
+
+Real emulator, real crawl, real dlt, real dbt, on a small synthetic Hub."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import slow_fixture
+
+from extract.hf_hub import TABLES
+from hubwh.emulator import sample
+
+SIZES = {"models": 300, "datasets": 60, "spaces": 120}
+# Columns that differ between two runs by nature: clocks, dlt's ids, and the request count
+# (a load makes no request).
+VOLATILE = {
+    "_dlt_load_id",
+    "_dlt_id",
+    "fetched_at",
+    "listed_at",
+    "first_listed_at",
+    "last_listed_at",
+    "last_ok_at",
+    "n_requests",
+    "started_at",
+    "finished_at",
+    "loaded_at",
+}
+RAW_TABLES = [t for t in TABLES if t != "crawl_runs"]
+
+
+def _crawl(snapshot: Path, db: Path, **scope) -> Path:
+    from extract.pipeline import crawl
+    from hubwh.emulator import Emulator
+
+    with Emulator(snapshot) as emu:
+        crawl(endpoint=emu.url, db_path=db, budget=None, progress=False, pipelines_dir=db.parent / "pipelines", **scope)
+    return db
+
+
+def _load(snapshot: Path, db: Path, **scope) -> Path:
+    from hubwh.snapshot.load import load_snapshot
+
+    load_snapshot(snapshot, db, progress=False, pipelines_dir=db.parent / "pipelines", **scope)
+    return db
+
+
+def differences(a: Path, b: Path, schema: str, tables: list[str] | None = None) -> list[str]:
+    """Every table of `schema` in both files, compared as multisets of rows (volatile columns
+    aside, doubles to 10 significant digits); what differs, in words."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
+
+        def names(db: str) -> set[str]:
+            sql = "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ?"
+            return {r[0] for r in con.execute(sql, [db, schema]).fetchall()}
+
+        def columns(db: str, table: str) -> list[tuple[str, str]]:
+            sql = (
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = ? "
+                "AND table_schema = ? AND table_name = ? ORDER BY ordinal_position"
+            )
+            return con.execute(sql, [db, schema, table]).fetchall()
+
+        found = []
+        in_a, in_b = names("a"), names("b")
+        wanted = set(tables) if tables is not None else in_a | in_b
+        found += [f"{schema}.{t} only in one file" for t in sorted(wanted & (in_a ^ in_b))]
+        for t in sorted(wanted & in_a & in_b):
+            cols_a, cols_b = columns("a", t), columns("b", t)
+            if cols_a != cols_b:
+                found.append(f"{schema}.{t}: columns differ")
+                continue
+
+            def expr(name: str, typ: str) -> str:
+                q = f'"{name}"'
+                return f"format('{{:.10g}}', {q}::DOUBLE)" if typ in ("DOUBLE", "FLOAT") else f"{q}::VARCHAR"
+
+            sel = ", ".join(expr(c, typ) for c, typ in cols_a if c not in VOLATILE)
+            only_a = con.execute(
+                f"SELECT count(*) FROM (SELECT {sel} FROM a.{schema}.{t} EXCEPT ALL SELECT {sel} FROM b.{schema}.{t})"
+            ).fetchone()[0]
+            only_b = con.execute(
+                f"SELECT count(*) FROM (SELECT {sel} FROM b.{schema}.{t} EXCEPT ALL SELECT {sel} FROM a.{schema}.{t})"
+            ).fetchone()[0]
+            if only_a or only_b:
+                found.append(f"{schema}.{t}: {only_a} rows only in {a.name}, {only_b} only in {b.name}")
+        return found
+    finally:
+        con.close()
+
+
+def _count(db: Path, table: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+@slow_fixture
+def small_hub(tmp_path_factory) -> Path:
+    from hubwh.synth import generate
+
+    out = tmp_path_factory.mktemp("load-hub") / "hub"
+    generate(out, seed=11, **SIZES)
+    return out
+
+
+@pytest.fixture(scope="module")
+@slow_fixture
+def crawled_and_loaded(small_hub, tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("crawled-and-loaded")
+    return _crawl(small_hub, folder / "crawled.duckdb"), _load(small_hub, folder / "loaded.duckdb")
+
+
+def test_a_load_gives_the_raw_rows_of_a_crawl(crawled_and_loaded):
+    crawled, loaded = crawled_and_loaded
+    assert differences(crawled, loaded, "raw", RAW_TABLES) == []
+    # The comparison saw real rows: every kind, and the outcomes' statuses.
+    for table in RAW_TABLES:
+        assert _count(loaded, table) > 0, table
+    con = duckdb.connect(str(loaded), read_only=True)
+    statuses = {r[0] for r in con.execute("SELECT DISTINCT status FROM raw.fetch_log").fetchall()}
+    endpoint, summary = con.execute("SELECT endpoint, summary FROM raw.crawl_runs").fetchone()
+    con.close()
+    assert {"ok", "not_found"} <= statuses
+    assert endpoint.startswith("snapshot:") and json.loads(summary)["kind"] == "snapshot_load"
+
+
+@pytest.fixture(scope="module")
+@slow_fixture
+def built(crawled_and_loaded) -> tuple[Path, Path]:
+    """Both files after `dbt build` (all models and data tests pass)."""
+    from hubwh.build import dbt_build
+
+    for db in crawled_and_loaded:
+        dbt_build(db, quiet=True)
+    return crawled_and_loaded
+
+
+def test_a_load_gives_the_marts_of_a_crawl(built):
+    crawled, loaded = built
+    assert differences(crawled, loaded, "marts") == []
+    assert differences(crawled, loaded, "intermediate") == []
+
+
+def test_a_dump_of_a_crawl_loads_back_to_its_rows_and_marts(built, tmp_path):
+    from hubwh.build import dbt_build
+    from hubwh.snapshot import Snapshot
+    from hubwh.snapshot.dump import dump_snapshot
+
+    crawled, _ = built
+    counts = dump_snapshot(crawled, tmp_path / "dump", progress=False)
+    assert counts["models"] == SIZES["models"] and counts["commits"] > 0 and counts["outcomes"] > 0
+    assert Snapshot(tmp_path / "dump").manifest["source"] == "warehouse"
+    reloaded = _load(tmp_path / "dump", tmp_path / "reloaded.duckdb")
+    assert differences(crawled, reloaded, "raw", RAW_TABLES) == []
+    dbt_build(reloaded, quiet=True)
+    assert differences(crawled, reloaded, "marts") == []
+
+
+def test_scope_options_take_what_the_crawl_takes(small_hub, tmp_path):
+    scope = {"types": ("model", "dataset"), "sample": 0.4, "seed": 3, "commits": False}
+    crawled = _crawl(small_hub, tmp_path / "crawled.duckdb", **scope)
+    loaded = _load(small_hub, tmp_path / "loaded.duckdb", **scope)
+    assert differences(crawled, loaded, "raw", RAW_TABLES) == []
+    n_models = _count(loaded, "models")
+    assert 0.25 * SIZES["models"] < n_models < 0.55 * SIZES["models"]  # a sample, not all
+    assert _count(loaded, "spaces") == 0 and _count(loaded, "commits") == 0
+    assert _count(loaded, "discussions") > 0
+    assert _count(loaded, "fetch_log") == n_models + _count(loaded, "datasets")  # discussions only
+
+
+# -- bad input, through the real command ------------------------------------------
+@pytest.fixture(scope="module")
+def sample_hub(tmp_path_factory) -> Path:
+    return sample.write_sample_hub(tmp_path_factory.mktemp("load-errors") / "hub")
+
+
+@pytest.fixture()
+@slow_fixture  # each case runs the real command (dlt's import alone takes seconds)
+def hub(sample_hub, tmp_path) -> Path:
+    """A fresh copy of the sample snapshot, to damage."""
+    return Path(shutil.copytree(sample_hub, tmp_path / "hub"))
+
+
+def _hubwh_load(hub: Path, db: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "hubwh.cli", "snapshot", "load", str(hub), "--db", str(db), "--no-progress"]
+    command += ["--pipelines-dir", str(db.parent / "pipelines"), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def _fails_and_loads_nothing(hub: Path, db: Path) -> str:
+    proc = _hubwh_load(hub, db)
+    lines = proc.stderr.splitlines()
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert len(lines) == 1 and lines[0].startswith("hubwh snapshot: "), proc.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        raw = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw'").fetchone()[0]
+    finally:
+        con.close()
+    assert raw == 0  # not one table, let alone a row
+    return lines[0].removeprefix("hubwh snapshot: ")
+
+
+def _replace_line(path: Path, lineno: int, new: bytes) -> None:
+    lines = gzip.decompress(path.read_bytes()).split(b"\n")
+    lines[lineno - 1] = new
+    path.write_bytes(gzip.compress(b"\n".join(lines)))
+
+
+def _line(path: Path, lineno: int) -> dict:
+    return json.loads(gzip.decompress(path.read_bytes()).split(b"\n")[lineno - 1])
+
+
+def test_the_sample_hub_loads(hub, tmp_path):
+    proc = _hubwh_load(hub, tmp_path / "ok.duckdb")
+    assert proc.returncode == 0, proc.stderr
+    assert _count(tmp_path / "ok.duckdb", "models") > 0
+
+
+def test_a_garbled_line_names_the_file_and_the_line(hub, tmp_path):
+    path = hub / "models.jsonl.gz"
+    _replace_line(path, 3, b'{"id": "org/m", "likes": ')
+    assert _fails_and_loads_nothing(hub, tmp_path / "w.duckdb").startswith(f"{path}:3: not valid JSON")
+
+
+def test_a_malformed_commit_names_the_file_and_the_line(hub, tmp_path):
+    path = hub / "commits.jsonl.gz"
+    row = _line(path, 2)
+    del row["commits"][0]["title"]
+    _replace_line(path, 2, json.dumps(row).encode())
+    line = _fails_and_loads_nothing(hub, tmp_path / "w.duckdb")
+    assert line == f"{path}:2: {row['repo_type']} {row['repo_id']}: commit item lacks title"
+
+
+def test_a_wrongly_typed_field_names_the_file_and_the_line(hub, tmp_path):
+    path = hub / "datasets.jsonl.gz"
+    record = _line(path, 2)
+    record["likes"] = "many"
+    _replace_line(path, 2, json.dumps(record).encode())
+    line = _fails_and_loads_nothing(hub, tmp_path / "w.duckdb")
+    assert line == f"{path}:2: dataset {record['id']}: likes is not a number: 'many'"
+
+
+def test_a_repeated_id_names_the_file_and_both_lines(hub, tmp_path):
+    path = hub / "spaces.jsonl.gz"
+    first = _line(path, 1)
+    _replace_line(path, 4, json.dumps(first).encode())
+    line = _fails_and_loads_nothing(hub, tmp_path / "w.duckdb")
+    assert line == f"{path}:4: space {first['id']!r} appears twice in the snapshot (first on line 1)"
+
+
+def test_a_truncated_file_names_the_file(hub, tmp_path):
+    path = hub / "discussions.jsonl.gz"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    line = _fails_and_loads_nothing(hub, tmp_path / "w.duckdb")
+    assert line.startswith(f"{path}:") and line.endswith("the gzip data ends early (a truncated file?)"), line
+
+
+def test_a_warehouse_with_raw_rows_is_not_loaded_over(hub, tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert _hubwh_load(hub, db).returncode == 0
+    n = _count(db, "commits")
+    proc = _hubwh_load(hub, db)
+    assert proc.returncode == 2 and "already holds" in proc.stderr and "--replace" in proc.stderr
+    assert _count(db, "commits") == n
+    proc = _hubwh_load(hub, db, "--replace", "--no-commits")
+    assert proc.returncode == 0, proc.stderr
+    assert _count(db, "commits") == 0 and _count(db, "models") > 0
