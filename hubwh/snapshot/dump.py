@@ -51,6 +51,7 @@ def _repo_sql(repo_type: str) -> str:
         cols += ["r.downloads", "r.downloads_all_time"]
     if repo_type == "model":
         cols += ["r.pipeline_tag", "r.library_name", "r.safetensors_total"]
+        cols += ["r.card_base_model", "r.card_base_model_relation"]
     joins = ""
     if repo_type == "space":
         cols += ["r.sdk", "m.models"]
@@ -86,8 +87,13 @@ def _repo_record(repo_type: str, row: dict) -> dict:
         record["tags"] = json.loads(row["tags"])
     if row["gated"] is not None:
         record["gated"] = _gated(row["gated"])
-    if row["card_license"] is not None:
-        record["cardData"] = {"license": json.loads(row["card_license"])}
+    # the card fields raw keeps (docs/snapshot-format.md): license, and for models the lineage ones
+    card_fields = [("license", "card_license")]
+    if repo_type == "model":
+        card_fields += [("base_model", "card_base_model"), ("base_model_relation", "card_base_model_relation")]
+    card = {key: json.loads(row[column]) for key, column in card_fields if row[column] is not None}
+    if card:
+        record["cardData"] = card
     if repo_type == "model" and row["safetensors_total"] is not None:
         record["safetensors"] = {"total": row["safetensors_total"]}
     if repo_type == "space" and row["models"]:
