@@ -184,8 +184,11 @@ def dbt_build(db_path: str | Path | None = None, select: str | None = None, *, q
 def main(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(
-            "usage: hubwh build [dbt args...]\n\nRuns `dbt build` (or `dbt <args>` when the first arg "
-            "is a dbt command) on $HUBWH_DB with the project's profile."
+            "usage: hubwh build [dbt args...]\n\n"
+            "Runs `dbt build` (or `dbt <args>` when the first arg is a dbt command) on $HUBWH_DB\n"
+            "with the project's profile. After a build, run, seed or snapshot succeeds, the file is\n"
+            "compacted, and the public marts, seeds and history are published to\n"
+            "$HUBWH_PUBLISHED_DB (default <warehouse>.published.duckdb), the copy BI tools open."
         )
         return 0
     if not argv or argv[0].startswith("-"):
