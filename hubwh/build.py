@@ -20,7 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from hubwh.duckdb_settings import connect
+import duckdb
+
+from hubwh.duckdb_settings import apply_settings
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
 from hubwh.project import public_marts
@@ -103,7 +105,7 @@ def compact(db: Path) -> None:
     tmp = db.with_name(db.name + ".compact")
     _remove(tmp, Path(f"{tmp}.wal"))
     started = time.perf_counter()
-    con = connect(None)
+    con = apply_settings(duckdb.connect(), db)  # an in-memory session spilling where the warehouse does
     try:
         con.execute(f"ATTACH {_quote(db)} AS hubwh_src")
         con.execute("CHECKPOINT hubwh_src")  # nothing left in a WAL that would outlive its file
@@ -147,7 +149,7 @@ def publish(db: str | Path | None = None, target: str | Path | None = None) -> P
     tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
     _remove(tmp, Path(f"{tmp}.wal"))
     started = time.perf_counter()
-    con = connect(None)
+    con = apply_settings(duckdb.connect(), db)  # an in-memory session spilling where the warehouse does
     try:
         con.execute(f"ATTACH {_quote(db)} AS hubwh_src (READ_ONLY)")
         have: dict[str, set[str]] = {}
