@@ -58,4 +58,4 @@ bench-pipeline: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_pipeline
 
 clean:
-	rm -rf target logs build warehouse.duckdb .dlt/pipelines
+	rm -rf target logs build warehouse.duckdb warehouse.published.duckdb .dlt/pipelines

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from extract.hf_hub import COLUMNS, TABLES, hf_hub
+from hubwh.duckdb_settings import connect, duckdb_settings
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
 
@@ -59,7 +60,7 @@ def resolve_db_path(db_path: str | Path | None) -> Path:
     try:
         # A new file is created readable by DuckDB 1.x too (BI drivers, Evidence's Node DuckDB);
         # later writers (dlt, dbt) keep the version a file was created with.
-        duckdb.connect(str(db), config=DUCKDB_FILE_CONFIG).close()
+        connect(db, config=DUCKDB_FILE_CONFIG).close()
     except duckdb.Error as exc:
         raise HubwhError(f"cannot open the database {db}: {str(exc).splitlines()[0]}") from None
     return db
@@ -70,6 +71,7 @@ class Warehouse:
 
     def __init__(self, db_path: Path, pipelines_dir: str | Path | None = None):
         import dlt
+        from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
         configure_dlt()
         self.db_path = db_path
@@ -79,7 +81,10 @@ class Warehouse:
         key = hashlib.sha1(str(db_path).encode()).hexdigest()[:8]
         self.pipeline = dlt.pipeline(
             pipeline_name=f"hf_hub_{key}",
-            destination=dlt.destinations.duckdb(str(db_path)),
+            # dlt opens its own connections: they get the profile's DuckDB settings too
+            destination=dlt.destinations.duckdb(
+                DuckDbCredentials(str(db_path), global_config=duckdb_settings(db_path))
+            ),
             dataset_name=DATASET,
             pipelines_dir=str(self.pipelines_dir),
             progress=None,
@@ -125,7 +130,7 @@ class Warehouse:
 
     # -- reading -------------------------------------------------------------------------
     def query_arrow(self, sql: str, params: list | dict | None = None, **tables: pa.Table) -> pa.Table:
-        con = duckdb.connect(str(self.db_path))
+        con = connect(self.db_path)
         try:
             for name, table in tables.items():
                 con.register(name, table)
@@ -135,7 +140,7 @@ class Warehouse:
 
     def query_to_parquet(self, sql: str, params: list | dict | None, path: Path) -> None:
         """Write a query's result to a Parquet file (big results stream from disk, not memory)."""
-        con = duckdb.connect(str(self.db_path))
+        con = connect(self.db_path)
         try:
             con.sql(sql, params=params or None).write_parquet(str(path))
         finally:

@@ -1,16 +1,40 @@
 """`hubwh build`: run dbt (build by default) on the warehouse with the project's profile.
 
 dbt is run in-process through dbtRunner, from the project root, with
-HUBWH_DB set to an absolute path so dbt and the extractor agree on the file."""
+HUBWH_DB set to an absolute path so dbt and the extractor agree on the file.
+
+After a dbt command that writes the single-file warehouse succeeds, two things follow:
+- compaction: the file is copied into a fresh one that replaces it. DuckDB reuses the blocks
+  of the tables a build replaces but never gives them back, and a build holds old and new
+  versions of a table at once, so without it every rebuild left the file larger;
+- publishing: the public marts, the seeds and the history are copied into a read-only copy
+  beside it (`published_path`), replaced atomically, which BI tools open. A build holds the
+  warehouse itself locked; the copy is never locked by a writer, and a failed build leaves the
+  last published copy as it was."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import time
 from pathlib import Path
 
+import duckdb
+
+from hubwh.duckdb_settings import apply_settings
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
+from hubwh.project import public_marts
+
+log = logging.getLogger("hubwh.build")
+
+# dbt commands that write the warehouse: compacted and published after they succeed
+WRITING_COMMANDS = ("build", "run", "seed", "snapshot")
+# compact once more than this share of the file's blocks is free (a rebuild of the demo leaves 7-9 %)
+COMPACT_FREE_SHARE = 0.02
+# schemas published whole beside the public marts
+PUBLISHED_SCHEMAS = ("seeds", "history")
 
 
 def run_dbt(args: list[str], db_path: str | Path | None = None, *, quiet: bool = False):
@@ -21,6 +45,8 @@ def run_dbt(args: list[str], db_path: str | Path | None = None, *, quiet: bool =
 
     db = Path(db_path).resolve() if db_path else warehouse_path()
     os.environ["HUBWH_DB"] = str(db)
+    if os.environ.get("HUBWH_TEMP_DIR"):  # dbt runs from the project root: keep it where it was meant
+        os.environ["HUBWH_TEMP_DIR"] = str(Path(os.environ["HUBWH_TEMP_DIR"]).expanduser().resolve())
     os.environ.setdefault("DO_NOT_TRACK", "1")
     full = list(args) + ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
     if quiet:
@@ -40,7 +66,120 @@ def run_dbt(args: list[str], db_path: str | Path | None = None, *, quiet: bool =
             if status.lower() in ("error", "fail"):
                 failed.append(f"{r.node.name} ({status}): {(r.message or '').strip()[:300]}")
         raise HubwhError(f"dbt {' '.join(args)} failed:\n  " + "\n  ".join(failed or ["see dbt output"]))
+    if args and args[0] in WRITING_COMMANDS and _local_target(args) and db.exists():
+        compact(db)
+        publish(db)
     return result
+
+
+def _local_target(args: list[str]) -> bool:
+    # compaction and publishing concern the single-file default (the `local` output)
+    target = os.environ.get("DBT_TARGET", "local")
+    for i, arg in enumerate(args):
+        if arg in ("--target", "-t") and i + 1 < len(args):
+            target = args[i + 1]
+        elif arg.startswith("--target="):
+            target = arg.partition("=")[2]
+    return target == "local"
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _storage_version() -> str:
+    from extract.warehouse import DUCKDB_FILE_CONFIG  # the one definition of the file format
+
+    return DUCKDB_FILE_CONFIG["storage_compatibility_version"]
+
+
+def compact(db: Path) -> None:
+    """Rewrite the warehouse into a fresh file (readable by DuckDB 1.x, like the original) and
+    put it in the original's place; the file is held locked throughout, so no write is lost."""
+    db = Path(db)
+    tmp = db.with_name(db.name + ".compact")
+    _remove(tmp, Path(f"{tmp}.wal"))
+    started = time.perf_counter()
+    con = apply_settings(duckdb.connect(), db)  # an in-memory session spilling where the warehouse does
+    try:
+        con.execute(f"ATTACH {_quote(db)} AS hubwh_src")
+        con.execute("CHECKPOINT hubwh_src")  # nothing left in a WAL that would outlive its file
+        total, free = con.execute(
+            "SELECT total_blocks, free_blocks FROM pragma_database_size() WHERE database_name = 'hubwh_src'"
+        ).fetchone()
+        if free <= COMPACT_FREE_SHARE * total:
+            return  # a run that replaced little: not worth rewriting the file (about 10 MB/s here)
+        if Path(f"{db}.wal").exists():
+            log.warning("not compacting %s: its write-ahead log is still there", db)
+            return
+        con.execute(f"ATTACH {_quote(tmp)} AS hubwh_compact (STORAGE_VERSION '{_storage_version()}')")
+        con.execute("COPY FROM DATABASE hubwh_src TO hubwh_compact")
+        con.execute("DETACH hubwh_compact")
+        os.replace(tmp, db)
+    except BaseException:
+        _remove(tmp, Path(f"{tmp}.wal"))
+        raise
+    finally:
+        con.close()
+    log.info("compacted %s in %.1f s", db, time.perf_counter() - started)
+
+
+def published_path(db: str | Path | None = None) -> Path:
+    """The read-only copy BI tools open: $HUBWH_PUBLISHED_DB, default <warehouse>.published.duckdb
+    beside the warehouse (warehouse.duckdb -> warehouse.published.duckdb)."""
+    value = os.environ.get("HUBWH_PUBLISHED_DB")
+    if value:
+        return Path(value).expanduser().resolve()
+    db = Path(db).resolve() if db else warehouse_path()
+    return db.with_name(f"{db.stem}.published{db.suffix or '.duckdb'}")
+
+
+def publish(db: str | Path | None = None, target: str | Path | None = None) -> Path | None:
+    """Copy the public marts, seeds and history of the warehouse into a new file beside
+    `target` (default published_path) and rename it over `target`: a reader holding the old
+    copy keeps reading it, the next one to open gets the new one. Nothing is published (None)
+    while a public mart is missing, so a partial first build never replaces a whole copy."""
+    db = Path(db).resolve() if db else warehouse_path()
+    target = Path(target).resolve() if target else published_path(db)
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+    _remove(tmp, Path(f"{tmp}.wal"))
+    started = time.perf_counter()
+    con = apply_settings(duckdb.connect(), db)  # an in-memory session spilling where the warehouse does
+    try:
+        con.execute(f"ATTACH {_quote(db)} AS hubwh_src (READ_ONLY)")
+        have: dict[str, set[str]] = {}
+        for schema, table in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'hubwh_src' "
+            "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = 'hubwh_src'"
+        ).fetchall():
+            have.setdefault(schema, set()).add(table)
+        missing = [m for m in public_marts() if m not in have.get("marts", set())]
+        if missing:
+            log.warning("not publishing %s: public marts missing (%s)", db, ", ".join(missing))
+            return None
+        plan = {"marts": list(public_marts())}
+        plan.update({schema: sorted(have.get(schema, ())) for schema in PUBLISHED_SCHEMAS})
+        con.execute(f"ATTACH {_quote(tmp)} AS hubwh_pub (STORAGE_VERSION '{_storage_version()}')")
+        for schema, tables in plan.items():
+            con.execute(f'CREATE SCHEMA hubwh_pub."{schema}"')
+            for table in tables:
+                con.execute(
+                    f'CREATE TABLE hubwh_pub."{schema}"."{table}" AS SELECT * FROM hubwh_src."{schema}"."{table}"'
+                )
+        con.execute("DETACH hubwh_pub")
+        os.replace(tmp, target)
+    except BaseException:
+        _remove(tmp, Path(f"{tmp}.wal"))
+        raise
+    finally:
+        con.close()
+    log.info("published %s to %s in %.1f s", db, target, time.perf_counter() - started)
+    return target
 
 
 def dbt_build(db_path: str | Path | None = None, select: str | None = None, *, quiet: bool = False):
@@ -54,8 +193,11 @@ def dbt_build(db_path: str | Path | None = None, select: str | None = None, *, q
 def main(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(
-            "usage: hubwh build [dbt args...]\n\nRuns `dbt build` (or `dbt <args>` when the first arg "
-            "is a dbt command) on $HUBWH_DB with the project's profile."
+            "usage: hubwh build [dbt args...]\n\n"
+            "Runs `dbt build` (or `dbt <args>` when the first arg is a dbt command) on $HUBWH_DB\n"
+            "with the project's profile. After a build, run, seed or snapshot succeeds, the file is\n"
+            "compacted, and the public marts, seeds and history are published to\n"
+            "$HUBWH_PUBLISHED_DB (default <warehouse>.published.duckdb), the copy BI tools open."
         )
         return 0
     if not argv or argv[0].startswith("-"):

@@ -24,6 +24,8 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=None) -> l
     none of them."""
     import duckdb
 
+    from hubwh.duckdb_settings import connect
+
     marts = public_marts() if marts is None else marts
     db = Path(db_path)
     if not db.exists():
@@ -34,7 +36,7 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=None) -> l
     except OSError as exc:
         raise HubwhError(f"cannot create {out}: {exc}") from exc
     try:
-        con = duckdb.connect(str(db), read_only=True)
+        con = connect(db, read_only=True)
     except duckdb.Error as exc:
         raise HubwhError(f"cannot open {db} read-only: {exc}") from exc
     written: list[Path] = []

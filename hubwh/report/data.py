@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from hubwh.duckdb_settings import connect
 from hubwh.errors import HubwhError
 from hubwh.project import public_marts, rq1_activities
 
@@ -44,7 +45,7 @@ class Warehouse:
                 f"no warehouse at {self.path}: run `hubwh crawl` and `hubwh build` (or `hubwh demo`) first"
             )
         try:
-            self.con = duckdb.connect(str(self.path), read_only=True)
+            self.con = connect(self.path, read_only=True)
         except duckdb.Error as exc:
             raise HubwhError(f"cannot open {self.path} read-only: {exc}") from exc
         rows = self.con.execute(

@@ -1,0 +1,74 @@
+"""DuckDB's resource settings (memory_limit, threads, temp_directory), defined once.
+
+They are the `settings:` of the `local` output in profiles.yml, read from HUBWH_MEMORY_LIMIT,
+HUBWH_THREADS and HUBWH_TEMP_DIR with the defaults written there. dbt-duckdb applies them to
+its own connections; every other DuckDB connection the product opens (the crawler and dlt, the
+report, the export, compaction and publishing) renders the same entries here, with the same
+`env_var` dbt has, so the two can never disagree."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import jinja2
+import yaml
+
+from hubwh.errors import HubwhError
+from hubwh.paths import PROJECT_ROOT
+
+PROFILE = "hub_warehouse"
+OUTPUT = "local"
+
+
+@cache
+def _templates(root: Path) -> tuple[tuple[str, str], ...]:
+    path = root / "profiles.yml"
+    try:
+        profile = yaml.safe_load(path.read_text(encoding="utf-8"))
+        settings = profile[PROFILE]["outputs"][OUTPUT].get("settings") or {}
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise HubwhError(f"cannot read the {OUTPUT} output of {path}: {exc}") from exc
+    return tuple((str(k), str(v)) for k, v in settings.items())
+
+
+def duckdb_settings(db_path: str | Path | None = None, root: Path = PROJECT_ROOT) -> dict[str, str]:
+    """The settings as dbt would render them for the warehouse at db_path (default $HUBWH_DB)."""
+    env = dict(os.environ)
+    if db_path is not None:
+        env["HUBWH_DB"] = str(Path(db_path).expanduser().resolve())
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in env:
+            return env[name]
+        if default is None:
+            raise HubwhError(f"profiles.yml needs the environment variable {name}")
+        return default
+
+    jinja = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    out = {key: jinja.from_string(template).render(env_var=env_var) for key, template in _templates(root)}
+    if out.get("temp_directory"):
+        # dbt runs from the project root: a relative folder must mean the same to every process
+        out["temp_directory"] = str(Path(out["temp_directory"]).expanduser().resolve())
+    return out
+
+
+def apply_settings(con: duckdb.DuckDBPyConnection, db_path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Apply the settings to an open connection (SET, not connect-time config: a second
+    connection to a file already open in this process must not ask for another configuration)."""
+    for key, value in duckdb_settings(db_path).items():
+        con.execute(f"SET {key} = '{value.replace(chr(39), chr(39) * 2)}'")
+    return con
+
+
+def connect(db_path: str | Path | None = None, *, read_only: bool = False, config: dict | None = None):
+    """duckdb.connect with the warehouse's settings applied (db_path None: an in-memory database
+    whose temp folder is the warehouse's)."""
+    con = duckdb.connect(str(db_path) if db_path is not None else ":memory:", read_only=read_only, config=config or {})
+    try:
+        return apply_settings(con, db_path)
+    except BaseException:
+        con.close()
+        raise
