@@ -46,7 +46,7 @@ def test_settings_are_the_profile_defaults_unless_set(monkeypatch):
     for name in ("HUBWH_MEMORY_LIMIT", "HUBWH_THREADS", "HUBWH_TEMP_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HUBWH_DB", "/data/w.duckdb")
-    assert duckdb_settings() == {"memory_limit": "50%", "threads": "4", "temp_directory": "/data/w.duckdb.tmp"}
+    assert duckdb_settings() == {"memory_limit": "50%", "threads": "2", "temp_directory": "/data/w.duckdb.tmp"}
     monkeypatch.setenv("HUBWH_MEMORY_LIMIT", "6GB")
     assert duckdb_settings("/x/y.duckdb")["memory_limit"] == "6GB"
     assert duckdb_settings("/x/y.duckdb")["temp_directory"] == "/x/y.duckdb.tmp"
