@@ -139,6 +139,19 @@ def test_report_shows_every_figure_and_table(report):
     adoption = (out / "adoption.html").read_text(encoding="utf-8")
     for marker in ("Figure 5", "Most used models per sub-field", "Organisations behind", "Likes and downloads"):
         assert marker in adoption, marker
+    lineage = (out / "lineage.html").read_text(encoding="utf-8")
+    for marker in (
+        "The largest families",
+        "Family sizes",
+        "Relations",
+        "Derivatives by organisation",
+        "License drift",
+        "Descendants vs popularity",
+        'data-chart="lineage-families"',
+        'data-chart="lineage-family-sizes"',
+        'data-chart="lineage-relations"',
+    ):
+        assert marker in lineage, marker
     # on the full demo warehouse nothing is missing
     for name in PAGE_FILES:
         assert NOT_COMPUTED not in (out / name).read_text(encoding="utf-8"), name
@@ -176,6 +189,27 @@ def test_print_headlines(warehouse, duck):
     assert fmt_share(isolate) in text
     assert top[0] in text and f"{top[1]:,}" in text
     assert fmt_share(zero) in text
+    share = duck.execute(
+        "select count(distinct child_id) / (select count(*) from marts.repo_activity where repo_type = 'model') "
+        "from marts.model_lineage"
+    ).fetchone()[0]
+    root, size = duck.execute(
+        "select root_id, count(*) as n from marts.model_family_members "
+        "group by root_id order by n desc, root_id limit 1"
+    ).fetchone()
+    org, n_desc = duck.execute(
+        "select organisation, n_descendants from marts.organisation_derivatives "
+        "order by n_descendants desc, organisation limit 1"
+    ).fetchone()
+    drift = duck.execute(
+        "select count(*) from marts.model_lineage "
+        "where parent_license_class = 'restrictive' and child_license_class = 'permissive'"
+    ).fetchone()[0]
+    lineage = text[text.index("Lineage") :]
+    assert re.search(rf"share of models with a parent\s*│\s*{re.escape(fmt_share(share))}", lineage)
+    assert re.search(rf"largest family \(descendants\)\s*│\s*{size:,}\s*│\s*{re.escape(root)}", lineage)
+    assert re.search(rf"top organisation by descendants\s*│\s*{n_desc:,}\s*│\s*{re.escape(org)}", lineage)
+    assert re.search(rf"restrictive → permissive edges\s*│\s*{drift:,}\s", lineage)
     for title in (
         "zero activity",
         "Pareto",
@@ -185,6 +219,7 @@ def test_print_headlines(warehouse, duck):
         "k-cores",
         "most used models",
         "organisations",
+        "Lineage",
     ):
         assert title in text, title
     assert NOT_COMPUTED not in text
@@ -210,7 +245,7 @@ def test_empty_warehouse_says_not_computed(tmp_path):
     db = tmp_path / "empty.duckdb"
     duckdb.connect(str(db)).close()
     pages = _all_pages(write_html(db, tmp_path / "html").parent)
-    for name in ("activity.html", "collaboration.html", "adoption.html", "paper-vs-now.html"):
+    for name in ("activity.html", "collaboration.html", "adoption.html", "lineage.html", "paper-vs-now.html"):
         assert NOT_COMPUTED in pages[name], name
         assert "data-chart=" not in pages[name]
     assert "unknown" in pages["index.html"]
@@ -246,7 +281,7 @@ def test_empty_marts_and_null_activity_degrade(warehouse, tmp_path):
     finally:
         con.close()
     pages = _all_pages(write_html(db, tmp_path / "html").parent)
-    for name in ("activity.html", "collaboration.html", "adoption.html", "paper-vs-now.html"):
+    for name in ("activity.html", "collaboration.html", "adoption.html", "lineage.html", "paper-vs-now.html"):
         assert NOT_COMPUTED in pages[name], name
     # Figure 1 still draws likes and downloads; commit-based panels are simply absent
     assert 'data-chart="fig1-distributions"' in pages["activity.html"]
@@ -254,6 +289,63 @@ def test_empty_marts_and_null_activity_degrade(warehouse, tmp_path):
     console = Console(record=True, width=160)
     print_headlines(db, console=console)
     assert NOT_COMPUTED in console.export_text()
+
+
+LINEAGE_MARTS = (
+    "model_lineage",
+    "model_family_members",
+    "model_families",
+    "organisation_derivatives",
+    "lineage_license_drift",
+    "lineage_correlations",
+)
+
+
+def test_lineage_not_computed_without_lineage(warehouse, tmp_path):
+    """A crawl with no base_model tags or cards: the lineage marts are built empty (and the
+    summary holds zero counts and NULL statistics); the Lineage page and the headlines say
+    lineage was not computed, and show no lineage number."""
+    db = tmp_path / "no-lineage.duckdb"
+    shutil.copyfile(warehouse, db)
+    con = duckdb.connect(str(db))
+    try:
+        for mart in LINEAGE_MARTS:
+            con.execute(f"delete from marts.{mart}")
+        con.execute(
+            "update marts.lineage_summary set value = case when measure in ('n_models') then value "
+            "when starts_with(measure, 'n_') or measure = 'self_references_dropped' then 0 end"
+        )
+    finally:
+        con.close()
+    pages = _all_pages(write_html(db, tmp_path / "html").parent)
+    lineage = pages["lineage.html"]
+    assert "Lineage: not computed in this snapshot (the crawl holds no lineage fields" in lineage
+    assert "data-chart=" not in lineage and "data-key=" not in lineage and "<table" not in lineage
+    # the other pages are untouched
+    assert NOT_COMPUTED not in pages["adoption.html"]
+    console = Console(record=True, width=200)
+    print_headlines(db, console=console)
+    text = console.export_text()
+    assert (
+        "Lineage (the crawl holds no lineage fields (base_model tags or cards)): not computed in this snapshot" in text
+    )
+    assert "share of models with a parent" not in text
+    assert text.count(NOT_COMPUTED) == 1
+
+
+def test_license_drift_highlights_restrictive_parents(report, duck):
+    """Exactly the restrictive → permissive and restrictive → none rows are highlighted."""
+    out, _ = report
+    page = (out / "lineage.html").read_text(encoding="utf-8")
+    drift = page[page.index('id="license-drift"') :]
+    drift = drift[: drift.index("</table>")]
+    marked = re.findall(r'<tr class="hl"><td class="l">([^<]+)</td>', drift)
+    assert marked == ["restrictive → permissive", "restrictive → none"]
+    n = duck.execute(
+        "select count(*) from (select distinct parent_license_class, child_license_class "
+        "from marts.lineage_license_drift)"
+    ).fetchone()[0]
+    assert drift.count("<tr") - drift.count("<thead><tr>") == n
 
 
 # --- warehouse strings are escaped on the way into the pages -------------------------------

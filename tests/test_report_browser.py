@@ -22,7 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("index.html", "activity.html", "collaboration.html", "adoption.html", "paper-vs-now.html")
+PAGES = ("index.html", "activity.html", "collaboration.html", "adoption.html", "lineage.html", "paper-vs-now.html")
 SCREENSHOT_DIR = PROJECT_ROOT / "build" / "screenshots"
 CHROMIUM_FLAGS = [
     "--headless",
@@ -119,6 +119,9 @@ class _Charts(HTMLParser):
                 info["marks"] += 1
             if tag == "g" and "point" in classes:
                 info["marks"] += 1
+            # treemap and sunburst tiles
+            if tag == "path" and "surface" in classes and len(a.get("d") or "") > 2:
+                info["marks"] += 1
             if tag == "image" and (a.get("href") or a.get("xlink:href") or "").startswith("data:image"):
                 info["marks"] += 1
         if tag not in self.VOID:
@@ -198,7 +201,7 @@ def test_every_chart_is_drawn_with_data(rendered):
         total += len(charts)
     # the demo warehouse has data for every figure of the paper (Figures 1-5 and more)
     assert total >= 10
-    for name in ("activity.html", "collaboration.html", "adoption.html"):
+    for name in ("activity.html", "collaboration.html", "adoption.html", "lineage.html"):
         assert rendered[name]["parsed"].charts, f"{name} has no chart"
 
 
@@ -243,3 +246,48 @@ def test_key_numbers_equal_the_marts(rendered, duck):
     assert activity["pareto.model.n_likes.0.8"] == _share(pareto)
     assert adoption["top_model.n_spaces"] == f"{int(top_spaces):,}"
     assert index["top_model.n_spaces"] == f"{int(top_spaces):,}"
+
+
+def test_lineage_page_draws_its_charts(rendered):
+    charts = rendered["lineage.html"]["parsed"].charts
+    assert set(charts) == {"lineage-families", "lineage-family-sizes", "lineage-relations"}
+    # the treemap: at least the 20 largest families' tiles and one relation tile each
+    assert charts["lineage-families"]["marks"] >= 40
+    assert "not computed in this snapshot" not in rendered["lineage.html"]["source"]
+
+
+def test_lineage_key_numbers_equal_the_marts(rendered, duck):
+    """Every lineage number on the page, recomputed from the edges and family members
+    (not from lineage_summary, which the page reads)."""
+    q = lambda sql: duck.execute(sql).fetchone()  # noqa: E731
+    n_models = q("select count(*) from marts.repo_activity where repo_type = 'model'")[0]
+    with_parent = q("select count(distinct child_id) from marts.model_lineage")[0]
+    n_edges = q("select count(*) from marts.model_lineage")[0]
+    n_families, largest = q(
+        "select count(*), max(n) from (select root_id, count(*) as n from marts.model_family_members group by root_id)"
+    )
+    depth_max = q("select max(d) from (select model_id, min(depth) as d from marts.model_family_members group by all)")[
+        0
+    ]
+    to_permissive, to_none = q(
+        "select count(*) filter (where parent_license_class = 'restrictive' and child_license_class = 'permissive'), "
+        "count(*) filter (where parent_license_class = 'restrictive' and child_license_class = 'none') "
+        "from marts.model_lineage"
+    )
+    top_org = q("select max(n_descendants) from marts.organisation_derivatives")[0]
+    relations = dict(duck.execute("select relation, count(*) from marts.model_lineage group by all").fetchall())
+    # the demo Hub plants lineage, drift of both kinds, and families of more than one member
+    assert with_parent and to_permissive and to_none and largest > 1 and len(relations) >= 4
+
+    kpis = rendered["lineage.html"]["parsed"].kpis
+    assert kpis["lineage.share_with_parent"] == _share(with_parent / n_models)
+    assert kpis["lineage.n_edges"] == f"{n_edges:,}"
+    assert kpis["lineage.n_families"] == f"{n_families:,}"
+    assert kpis["lineage.largest_family"] == f"{largest:,}"
+    assert kpis["lineage.depth_max"] == f"{depth_max:,}"
+    assert kpis["lineage.restrictive_to_permissive"] == f"{to_permissive:,}"
+    assert kpis["lineage.drift.restrictive_to_permissive"] == f"{to_permissive:,}"
+    assert kpis["lineage.drift.restrictive_to_none"] == f"{to_none:,}"
+    assert kpis["lineage.top_organisation.n_descendants"] == f"{top_org:,}"
+    for relation, n in relations.items():
+        assert kpis[f"lineage.share_relation.{relation}"] == _share(n / n_edges), relation

@@ -8,6 +8,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from hubwh.report import lineage as lineage_page
 from hubwh.report.collaboration import kcore_cell
 from hubwh.report.data import NETWORKS, REPO_TYPES, Warehouse, activity_order
 from hubwh.report.layout import fmt_num, fmt_p, fmt_share, label
@@ -39,6 +40,7 @@ def print_headlines(db_path: str | Path, console: Console | None = None) -> None
             kcores,
             top_models,
             top_organisations,
+            lineage,
         ):
             part(wh, console)
 
@@ -233,4 +235,37 @@ def top_organisations(wh: Warehouse, console: Console) -> None:
             str(rk).replace("_", "-"),
             ", ".join(f"{r.organisation} {int(r.n_models_in_top_100)}" for _, r in sub.iterrows()),
         )
+    console.print(t)
+
+
+def lineage(wh: Warehouse, console: Console) -> None:
+    """docs/methods.md §9: share with a parent, largest family, top organisation, license drift."""
+    if not lineage_page.has_lineage(wh):
+        return _missing(console, f"Lineage ({lineage_page.NO_LINEAGE})")
+    s = lineage_page.summary(wh)
+    t = Table(title="Lineage · the model tree (base_model tags and cards)", title_justify="left")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    t.add_column("")
+    if s:
+        t.add_row(
+            "share of models with a parent",
+            fmt_share(s.get("share_with_parent")),
+            f"{fmt_num(s.get('n_models_with_parent'))} of {fmt_num(s.get('n_models'))} models",
+        )
+    if wh.has("model_families", columns=("root_id", "n_descendants")):
+        top = wh.df(
+            "select root_id, n_descendants from marts.model_families order by n_descendants desc, root_id limit 1"
+        )
+        if not top.empty:
+            t.add_row("largest family (descendants)", fmt_num(top.n_descendants.iloc[0]), str(top.root_id.iloc[0]))
+    if wh.has("organisation_derivatives", columns=("organisation", "n_descendants", "rank")):
+        org = wh.df("select organisation, n_descendants from marts.organisation_derivatives order by rank limit 1")
+        if not org.empty:
+            t.add_row(
+                "top organisation by descendants", fmt_num(org.n_descendants.iloc[0]), str(org.organisation.iloc[0])
+            )
+    if s:
+        t.add_row("restrictive → permissive edges", fmt_num(s.get("n_edges_restrictive_to_permissive")), "")
+        t.add_row("restrictive → unlicensed edges", fmt_num(s.get("n_edges_restrictive_to_none")), "")
     console.print(t)

@@ -19,6 +19,7 @@ PAGES = (
     ("activity.html", "Activity (RQ1)"),
     ("collaboration.html", "Collaboration (RQ2)"),
     ("adoption.html", "Adoption (RQ3)"),
+    ("lineage.html", "Lineage"),
     ("paper-vs-now.html", "Paper vs now"),
 )
 
@@ -111,12 +112,14 @@ class Card:
 
 @dataclass(frozen=True)
 class Table:
-    """A table; the first `left` columns are left-aligned text. Cells are text or Kpi."""
+    """A table; the first `left` columns are left-aligned text. Cells are text or Kpi.
+    Rows whose index is in `highlight` are marked (class "hl")."""
 
     headers: Sequence[str]
     rows: Sequence[Sequence]
     caption: str = ""
     left: int = 1
+    highlight: Sequence[int] = ()
 
 
 @dataclass(frozen=True)
