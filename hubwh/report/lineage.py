@@ -320,4 +320,4 @@ def correlations(wh: Warehouse) -> Table | Note:
     df = df.drop(columns=[c for c in ("var_x",) if c in df.columns])
     order = {"all_models": 0, "with_descendants": 1, "n_likes": 0, "n_downloads": 1, "n_usage_spaces": 2}
     df = df.sort_values(["population", "var_y"], key=lambda s: s.map(lambda v: order.get(v, 9)), kind="stable")
-    return _correlation_table(df)
+    return _correlation_table(df.rename(columns={"var_y": "descendants_vs"}))
