@@ -36,6 +36,7 @@ from hubwh.synth.repos import (
     space_name,
 )
 from hubwh.synth.sampling import Table, correlated, hub_date, object_id, parse_date, tail_from_quantile
+from hubwh.synth.sizes import ModelSizes
 from hubwh.synth.usage import UsagePool
 
 DAY = 86_400
@@ -106,6 +107,7 @@ class SyntheticHub:
             if params.lineage
             else None
         )
+        self.sizes = ModelSizes(params.seed, org_share=params.org_share)  # its own random stream
         cap = lambda paper_max: max(50, int(paper_max * min(1.0, self.scale)))  # noqa: E731
         self.model_commits = Table(MODEL_COMMITS, alpha=1.3, cap=cap(75_000))
         self.dataset_commits = Table(DATASET_COMMITS, alpha=1.05, cap=cap(60_000))
@@ -368,7 +370,10 @@ class SyntheticHub:
             record["cardData"] = card
         record["createdAt"] = self._created_at(created)
         if safetensors:
-            record["safetensors"] = safetensors_info(rng, pipeline)
+            total = self.sizes.total(
+                pipeline=pipeline, organisation=org is not None, popularity=0.99 if special else q0
+            )
+            record["safetensors"] = safetensors_info(rng, pipeline, total)
         if self.lineage:
             self.lineage.plant(
                 writer,

@@ -189,12 +189,16 @@ def model_card(rng: random.Random, *, license_id: str | None, base_model: str | 
     return card
 
 
-def safetensors_info(rng: random.Random, pipeline: str | None) -> dict:
+def safetensors_info(rng: random.Random, pipeline: str | None, total: int) -> dict:
+    """safetensors metadata holding `total` parameters (hubwh/synth/sizes.py draws it): the dtype
+    layout from `rng`, with the draws the generator's main stream always made here."""
     big = pipeline in ("text-generation", "text2text-generation", "conversational")
-    total = int(10 ** (rng.uniform(8.5, 10.8) if big else rng.uniform(6, 9)))
+    split = rng.random()  # once the size draw; kept, so the main stream is unchanged
     dtype = rng.choice(("F32", "F16", "BF16")) if big else rng.choice(("F32", "F32", "F16"))
     if big and rng.random() < 0.1:
-        return {"parameters": {dtype: total, "I8": total // 4}, "total": total + total // 4}
+        # A quantised layout: packed integer weights beside the floating-point ones.
+        packed = int(total * (0.1 + 0.2 * split))
+        return {"parameters": {dtype: total - packed, "I32": packed}, "total": total}
     return {"parameters": {dtype: total}, "total": total}
 
 
