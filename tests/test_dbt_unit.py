@@ -34,6 +34,12 @@ COVERED = {
     "model_co_usage",
     "repo_activity",
     "int_repo_fetches_current",
+    # community health and model size (docs/methods.md §11, §12)
+    "int_repo_developer_activity",
+    "int_repo_developer_roles",
+    "repo_health",
+    "elephant_factor",
+    "model_size_activity",
 }
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

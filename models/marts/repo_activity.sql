@@ -48,7 +48,10 @@ select
     case when r.repo_type = 'model' then coalesce(g.n_parents, 0) end as n_parents,
     case when r.repo_type = 'model' then coalesce(g.n_children, 0) end as n_children,
     case when r.repo_type = 'model' then coalesce(g.n_descendants, 0) end as n_descendants,
-    case when r.repo_type = 'model' then coalesce(g.depth, 0) end as lineage_depth
+    case when r.repo_type = 'model' then coalesce(g.depth, 0) end as lineage_depth,
+    -- model size (docs/methods.md §12), models only
+    z.parameters,
+    z.size_class
 from {{ ref('int_repos_unioned') }} as r
 left join {{ ref('int_repo_licenses') }} as l
     on r.repo_type = l.repo_type and r.repo_id = l.repo_id
@@ -64,3 +67,5 @@ left join fetch_status as f
     on r.repo_type = f.repo_type and r.repo_id = f.repo_id
 left join {{ ref('int_model_lineage_nodes') }} as g
     on r.repo_type = 'model' and r.repo_id = g.model_id
+left join {{ ref('int_model_sizes') }} as z
+    on r.repo_type = 'model' and r.repo_id = z.model_id
