@@ -22,7 +22,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("index.html", "activity.html", "collaboration.html", "adoption.html", "lineage.html", "paper-vs-now.html")
+PAGES = ("index.html", "activity.html", "collaboration.html", "adoption.html", "lineage.html", "health.html")
+PAGES += ("paper-vs-now.html",)
 SCREENSHOT_DIR = PROJECT_ROOT / "build" / "screenshots"
 CHROMIUM_FLAGS = [
     "--headless",
@@ -118,6 +119,9 @@ class _Charts(HTMLParser):
             if tag == "path" and "point" in classes and len(a.get("d") or "") > 2:
                 info["marks"] += 1
             if tag == "g" and "point" in classes:
+                info["marks"] += 1
+            # boxes of box plots
+            if tag == "path" and "box" in classes and len(a.get("d") or "") > 2:
                 info["marks"] += 1
             # treemap and sunburst tiles
             if tag == "path" and "surface" in classes and len(a.get("d") or "") > 2:
@@ -291,3 +295,39 @@ def test_lineage_key_numbers_equal_the_marts(rendered, duck):
     assert kpis["lineage.top_organisation.n_descendants"] == f"{top_org:,}"
     for relation, n in relations.items():
         assert kpis[f"lineage.share_relation.{relation}"] == _share(n / n_edges), relation
+
+
+def test_health_page_draws_its_charts(rendered):
+    charts = rendered["health.html"]["parsed"].charts
+    assert set(charts) == {"health-absence", "health-onion", "health-size-boxes"}
+    assert charts["health-size-boxes"]["marks"] >= 4 * 5  # four activities, five known size classes
+    assert "not computed in this snapshot" not in rendered["health.html"]["source"]
+
+
+def test_health_key_numbers_equal_the_marts(rendered, duck):
+    """The Health page's numbers, recomputed from repo_health's rows, elephant_factor and the size marts."""
+    import pandas as pd
+
+    kpis = rendered["health.html"]["parsed"].kpis
+    health = duck.execute("select * from marts.repo_health").df()
+    for rt, part in health.groupby("repo_type"):
+        multi = part[part.n_committers >= 2]
+        assert kpis[f"health.one_person_share.{rt}"] == _share((multi.absence_factor == 1).mean()), rt
+        assert kpis[f"health.one_person_share.{rt}.table"] == _share((multi.absence_factor == 1).mean()), rt
+        roles = {r: part[f"n_{r}"].sum() for r in ("core", "regular", "casual", "discussion_only")}
+        for role, n in roles.items():
+            assert kpis[f"health.onion.{rt}.{role}"] == _share(n / sum(roles.values())), (rt, role)
+        assert kpis[f"health.journeys.{rt}"] == f"{int(part.n_discussion_to_commit.sum()):,}"
+        assert kpis[f"health.pr_journeys.{rt}"] == f"{int(part.n_pr_to_commit.sum()):,}"
+    assert kpis["health.journeys.all"] == f"{int(health.n_discussion_to_commit.sum()):,}"
+    for r in duck.execute("select repo_type, activity, elephant_factor from marts.elephant_factor").fetchall():
+        assert kpis[f"health.elephant.{r[0]}.{r[1]}"] == f"{r[2]:,}", r
+    sizes = duck.execute(
+        "select size_class, count(*) from marts.repo_activity where repo_type = 'model' group by all"
+    ).fetchall()
+    for size_class, n in sizes:
+        assert kpis[f"health.size.{size_class}.n_models"] == f"{n:,}", size_class
+    tests = duck.execute("select activity, spearman_r from marts.model_size_tests").df()
+    for r in tests.itertuples():
+        expected = f"{r.spearman_r:,.3f}" if pd.notna(r.spearman_r) else "NaN"
+        assert kpis[f"health.size_spearman.{r.activity}"] == expected, r.activity

@@ -8,6 +8,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from hubwh.report import health as health_page
 from hubwh.report import lineage as lineage_page
 from hubwh.report.collaboration import kcore_cell
 from hubwh.report.data import NETWORKS, REPO_TYPES, Warehouse, activity_order
@@ -41,6 +42,7 @@ def print_headlines(db_path: str | Path, console: Console | None = None) -> None
             top_models,
             top_organisations,
             lineage,
+            health,
         ):
             part(wh, console)
 
@@ -269,3 +271,51 @@ def lineage(wh: Warehouse, console: Console) -> None:
         t.add_row("restrictive → permissive edges", fmt_num(s.get("n_edges_restrictive_to_permissive")), "")
         t.add_row("restrictive → unlicensed edges", fmt_num(s.get("n_edges_restrictive_to_none")), "")
     console.print(t)
+
+
+def health(wh: Warehouse, console: Console) -> None:
+    """docs/methods.md §11, §12: one-person repos, onion, journeys, elephant factors, size vs activity."""
+    if not health_page.has_health(wh):
+        return _missing(console, "Community health (marts.repo_health)")
+    t = Table(title="Health · absence factor, onion, journeys (per repo type)", title_justify="left")
+    for column in ("repo type", "multi-developer repos", "absence factor 1", "core", "regular", "casual", "journeys"):
+        t.add_column(column, justify="left" if column == "repo type" else "right")
+    shares, onion = health_page.one_person_shares(wh), health_page.onion_counts(wh).fillna(0)
+    journeys = wh.df("select repo_type, sum(n_discussion_to_commit) as j from marts.repo_health group by all")
+    journeys = journeys.set_index("repo_type").j
+    for rt in REPO_TYPES:
+        if rt not in onion.index:
+            continue
+        total = float(onion.loc[rt, list(health_page.ROLES)].sum()) or float("nan")
+        t.add_row(
+            rt,
+            fmt_num(shares.n_multi.get(rt, 0)),
+            fmt_share(shares.share_one.get(rt)),
+            *[fmt_share(onion.loc[rt, role] / total) for role in ("core", "regular", "casual")],
+            fmt_num(journeys.get(rt)),
+        )
+    console.print(t)
+    if wh.has("elephant_factor", columns=("repo_type", "activity", "elephant_factor", "top_organisations")):
+        ef = wh.df("select * from marts.elephant_factor order by repo_type, activity")
+        t = Table(title="Health · elephant factor (organisations holding half)", title_justify="left")
+        for column in ("repo type", "activity", "elephant factor", "organisations", "the elephants"):
+            t.add_column(column, justify="right" if column in ("elephant factor", "organisations") else "left")
+        for r in ef.itertuples():
+            top = list(r.top_organisations)
+            t.add_row(
+                r.repo_type,
+                r.activity,
+                fmt_num(r.elephant_factor),
+                fmt_num(r.n_organisations),
+                ", ".join(top[:4]) + (" …" if len(top) > 4 else ""),
+            )
+        console.print(t)
+    if wh.has("model_size_tests", columns=("activity", "n", "spearman_r", "spearman_p", "kruskal_p")):
+        df = wh.df("select * from marts.model_size_tests")
+        t = Table(title="Health · model size (parameters) vs activity", title_justify="left")
+        for column in ("activity", "models", "Spearman r", "p", "Kruskal–Wallis p"):
+            t.add_column(column, justify="left" if column == "activity" else "right")
+        for r in df.itertuples():
+            r_text = fmt_num(r.spearman_r, 3)
+            t.add_row(label(r.activity), fmt_num(r.n), r_text, fmt_p(r.spearman_p), fmt_p(r.kruskal_p))
+        console.print(t)
