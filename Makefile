@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: install demo test test-fast lint bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline clean
+.PHONY: install demo test test-fast lint bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline bench-health clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ lint: $(STAMP)
 	PYTHONWARNINGS=ignore:resource_tracker:UserWarning $(BIN)/sqlfluff lint models macros tests/data_tests snapshots --processes 2
 
 ## benchmarks (not tests): they print wall time, peak memory, requests, rows/s
-bench: bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline
+bench: bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline bench-health
 
 bench-synth: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_synth
@@ -56,6 +56,9 @@ bench-rq3: $(STAMP)
 
 bench-pipeline: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_pipeline
+
+bench-health: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_health
 
 clean:
 	rm -rf target logs build warehouse.duckdb warehouse.published.duckdb .dlt/pipelines
