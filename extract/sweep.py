@@ -109,7 +109,7 @@ class Listing:
     pages: int = 0
     repos: int = 0  # kept: de-duplicated, in the shard and the sample, within the limit
     duplicates: int = 0
-    other_shards: int = 0  # listed, but another shard's (sharded runs only)
+    other_shards: int = 0  # list items of other shards (sharded runs; a repeated item counts twice)
     marked_unlisted: int | None = None  # only a full sweep may mark repos unlisted
     malformed: dict[str, int] = field(default_factory=dict)  # skipped records, by kind
 
