@@ -7,6 +7,7 @@ import logging
 
 from extract.ratelimit import parse_budget
 from extract.scope import REPO_TYPES
+from extract.shard import Shard
 from hubwh.errors import HubwhError
 
 
@@ -27,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="at most N repos of each type")
     p.add_argument("--sample", type=float, metavar="FRACTION", help="a reproducible random sample of repos")
     p.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
+    p.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="crawl only shard I of N (repos split by a stable hash of type and id): N machines, "
+        "each with its own token, crawl one Hub into one warehouse without writing the same rows",
+    )
     p.add_argument("--no-commits", action="store_true", help="do not fetch commits")
     p.add_argument("--no-discussions", action="store_true", help="do not fetch discussions")
     p.add_argument(
@@ -63,6 +70,7 @@ def main(argv: list[str]) -> int:
         logging.getLogger("extract").setLevel(logging.DEBUG)
     if args.workers < 1:
         raise HubwhError("--workers must be at least 1")
+    shard = Shard.parse(args.shard)  # before any network or file access: a bad value is one line
     from extract.pipeline import crawl
     from extract.progress import print_summary
 
@@ -84,6 +92,7 @@ def main(argv: list[str]) -> int:
         progress=not args.no_progress,
         pipelines_dir=args.pipelines_dir,
         flush_seconds=args.flush_seconds,
+        shard=shard,
     )
     print_summary(summary)
     return 0

@@ -98,6 +98,9 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("endpoint", STR),
         ("scope", JSON),
         ("summary", JSON),
+        # the run's shard (extract/shard.py): 1 of 1 for a run over the whole Hub
+        ("shard_index", INT),
+        ("shard_count", INT),
     ],
 }
 PRIMARY_KEYS = {

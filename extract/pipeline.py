@@ -6,6 +6,7 @@ Stages of a run, data flowing one way:
 2. list sweeps, every run (extract/sweep.py): one paginated `expand` call per 1000 repos of each
    type in scope, de-duplicated by id, sampled, loaded as they come; `space_models` from the
    spaces' `models`; after a full, unscoped sweep, repos no longer listed get `is_listed = false`;
+   a sharded run (`--shard I/N`, extract/shard.py) keeps, marks and fetches only its shard's repos;
 3. plan (extract/plan.py, SQL over the raw tables): commits of repos whose `sha` changed since the
    last fetch, or never fetched, or whose last fetch failed or did not fully load; discussions
    when `lastModified` changed or the last fetch is older than the TTL;
@@ -30,6 +31,7 @@ from extract.fetch import FetchResult, fetch
 from extract.plan import RESOURCES, Plan, plan
 from extract.progress import CrawlProgress
 from extract.scope import Scope
+from extract.shard import Shard
 from extract.sweep import Listing, sweep
 from extract.warehouse import Batch, Warehouse, resolve_db_path
 from hubwh.errors import HubwhError
@@ -72,6 +74,7 @@ class RunCounts:
             "list_pages": {x.repo_type: x.pages for x in listings},
             "repos_listed": {x.repo_type: x.repos for x in listings},
             "duplicates_in_sweep": {x.repo_type: x.duplicates for x in listings},
+            "in_other_shards": {x.repo_type: x.other_shards for x in listings},
             "marked_unlisted": {x.repo_type: x.marked_unlisted for x in listings if x.marked_unlisted is not None},
             "planned": self.planned,
             "repos_by_status": self.by_status,
@@ -162,9 +165,11 @@ def crawl(
     progress: bool = True,
     pipelines_dir: str | Path | None = None,
     flush_seconds: float = FLUSH_SECONDS,
+    shard: str | Shard | tuple[int, int] | None = None,
 ) -> dict:
     """Crawl the Hub (or an emulator) into `raw`; returns the run's summary (also stored in
-    raw.crawl_runs). See the module docstring for the stages."""
+    raw.crawl_runs). See the module docstring for the stages. `shard`: 'I/N' (or a Shard) to
+    crawl only the repos of shard I of N; None for the whole Hub."""
     started = time.monotonic()
     scope = Scope(
         types=tuple(types),
@@ -176,10 +181,11 @@ def crawl(
         commits=commits,
         discussions=discussions,
         discussions_ttl_days=discussions_ttl_days,
+        shard=Shard.parse(shard),
     )
     db = resolve_db_path(db_path)
     client = HubClient(endpoint, token, budget=budget)
-    wh = Warehouse(db, pipelines_dir)
+    wh = Warehouse(db, pipelines_dir, shard=scope.shard)
     run_id = uuid.uuid4().hex
     started_at = datetime.now(UTC)
     bars = CrawlProgress(progress)
@@ -193,6 +199,8 @@ def crawl(
             "endpoint": client.endpoint,
             "scope": json.dumps(scope.as_json()),
             "summary": json.dumps(summary) if summary else None,
+            "shard_index": scope.shard.index,
+            "shard_count": scope.shard.count,
         }
 
     try:
@@ -207,6 +215,7 @@ def crawl(
             counts.planned = due.planned
             fetch_all(client, wh, due, counts, workers=max(1, int(workers)), progress=bars, flush_seconds=flush_seconds)
             summary = _summary(counts, client, wh, run_id, started, db)
+            summary["shard"] = scope.shard.label
             wh.load({"crawl_runs": [run_row(summary)]})
     finally:
         bars.close()

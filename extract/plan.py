@@ -65,6 +65,8 @@ def plan(wh: Warehouse, scope: Scope, listed_at: dict[str, datetime], now: datet
         "commits": scope.commits,
         "discussions": scope.discussions,
         "ttl_cut": now - timedelta(days=scope.discussions_ttl_days),
+        "shard_index": scope.shard.index,
+        "shard_count": scope.shard.count,
     }
     path = wh.scratch("plan.parquet")
     wh.query_to_parquet(PLAN_SQL, params, path)

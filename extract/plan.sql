@@ -5,6 +5,9 @@
 --       started (the last_listed_at of every row it wrote); NULL for a type the run did not sweep
 --   $commits, $discussions  whether the run fetches each resource
 --   $ttl_cut  discussions fetched before this are due again, even if the repo did not change
+--   $shard_index, $shard_count  the run's shard (1, 1: the whole Hub); only its repos are planned,
+--       even should another shard's concurrent sweep have stamped its rows with the same time
+--       (hubwh_shard: extract/shard.py)
 --
 -- A repo this run listed is due for a resource when it was never fetched, its last fetch
 -- failed, it changed since (commits: `sha`; discussions: `lastModified`, or the TTL passed),
@@ -17,7 +20,9 @@ WITH listed AS (
         sha,
         last_modified
     FROM raw.models
-    WHERE last_listed_at = $model_listed_at::TIMESTAMPTZ
+    WHERE
+        last_listed_at = $model_listed_at::TIMESTAMPTZ
+        AND ($shard_count::BIGINT = 1 OR hubwh_shard('model', repo_id, $shard_count::BIGINT) = $shard_index::BIGINT)
     UNION ALL
     SELECT
         'dataset' AS repo_type,
@@ -25,7 +30,9 @@ WITH listed AS (
         sha,
         last_modified
     FROM raw.datasets
-    WHERE last_listed_at = $dataset_listed_at::TIMESTAMPTZ
+    WHERE
+        last_listed_at = $dataset_listed_at::TIMESTAMPTZ
+        AND ($shard_count::BIGINT = 1 OR hubwh_shard('dataset', repo_id, $shard_count::BIGINT) = $shard_index::BIGINT)
     UNION ALL
     SELECT
         'space' AS repo_type,
@@ -33,7 +40,9 @@ WITH listed AS (
         sha,
         last_modified
     FROM raw.spaces
-    WHERE last_listed_at = $space_listed_at::TIMESTAMPTZ
+    WHERE
+        last_listed_at = $space_listed_at::TIMESTAMPTZ
+        AND ($shard_count::BIGINT = 1 OR hubwh_shard('space', repo_id, $shard_count::BIGINT) = $shard_index::BIGINT)
 ),
 
 resources AS (

@@ -70,6 +70,9 @@ def print_summary(summary: dict) -> None:
     table.add_row("requests", str(summary["requests"]))
     table.add_row("429 responses", str(summary["http_429"]))
     table.add_row("retries", str(summary["retries"]))
+    if summary.get("shard", "1/1") != "1/1":
+        other = sum(summary.get("in_other_shards", {}).values())
+        table.add_row("shard", f"{summary['shard']}  ({other} listed repos of other shards skipped)")
     for rtype, n in summary.get("repos_listed", {}).items():
         table.add_row(f"{rtype}s listed", f"{n}  ({summary['list_pages'].get(rtype, 0)} pages)")
     for resource, by_status in summary.get("repos_by_status", {}).items():

@@ -1,5 +1,5 @@
 """What a crawl covers: repo types, author, tag filter, limit, a reproducible random sample,
-and which per-repo resources to fetch.
+a shard (extract/shard.py), and which per-repo resources to fetch.
 
 The sample is taken at the list stage, repo by repo, from a hash of (seed, repo id): the same
 seed keeps the same repos on every run and machine, whatever order the Hub lists them in, and a
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 
+from extract.shard import Shard
 from hubwh.errors import HubwhError
 
 REPO_TYPES = ("model", "dataset", "space")
@@ -28,6 +29,7 @@ class Scope:
     commits: bool = True
     discussions: bool = True
     discussions_ttl_days: float = 7.0
+    shard: Shard = Shard()  # the whole Hub unless --shard I/N
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -46,13 +48,14 @@ class Scope:
             raise HubwhError(f"--limit must be a positive number, not {self.limit}")
         if self.sample is not None and not (0 < self.sample <= 1):
             raise HubwhError(f"--sample must be a fraction in (0, 1], not {self.sample}")
+        object.__setattr__(self, "shard", Shard.parse(self.shard))
         if self.discussions_ttl_days < 0:
             raise HubwhError("--discussions-ttl-days must not be negative")
 
     @property
     def is_full(self) -> bool:
-        """A sweep that lists every public repo of its type: only then may a repo missing from it
-        be marked unlisted."""
+        """A sweep that lists every public repo of its type (of its shard, when sharded): only
+        then may a repo (of that shard) missing from it be marked unlisted."""
         return self.author is None and not self.filter and self.limit is None and self.sample is None
 
     def in_sample(self, repo_id: str) -> bool:
@@ -61,8 +64,13 @@ class Scope:
         digest = hashlib.blake2b(f"{self.seed}\x00{repo_id}".encode(), digest_size=8).digest()
         return int.from_bytes(digest, "big") / 2**64 < self.sample
 
+    def keeps(self, repo_type: str, repo_id: str) -> bool:
+        """Whether a listed repo is this run's: in its shard and in the sample."""
+        return self.shard.contains(repo_type, repo_id) and self.in_sample(repo_id)
+
     def as_json(self) -> dict:
         d = asdict(self)
+        d["shard"] = None if self.shard.is_all else self.shard.label
         d["types"] = list(self.types)
         d["filter"] = list(self.filter)
         d.pop("extra")

@@ -4,6 +4,10 @@ A sweep writes `raw.models` / `raw.datasets` / `raw.spaces` (and `raw.space_mode
 spaces' `models`), every row stamped with the sweep's `listed_at`: that stamp is how the plan
 (extract/plan.py) tells the repos of this run from those left over from earlier ones. After a
 full, unscoped sweep, repos it did not list get `is_listed = false`.
+
+A sharded run (`--shard I/N`, extract/shard.py) still reads every list page, since the Hub cannot
+filter by hash, but keeps, and may mark unlisted, only the repos of its own shard: its sweep is a
+full sweep of that shard, and rows of other shards are never written (docs/methods.md §13).
 """
 
 from __future__ import annotations
@@ -88,8 +92,10 @@ def list_params(scope: Scope, repo_type: str) -> list[tuple[str, object]]:
         params.append(("author", scope.author))
     params += [("filter", f) for f in scope.filter]
     params += [("expand", e) for e in EXPAND[repo_type]]
-    # A sample is taken from every listed repo, so only an unsampled limit may shorten the page.
-    page = PAGE_SIZE if scope.limit is None or scope.sample is not None else min(PAGE_SIZE, scope.limit)
+    # A sample or a shard is taken from every listed repo, so only a limit over all of them may
+    # shorten the page.
+    whole = scope.sample is None and scope.shard.is_all
+    page = PAGE_SIZE if scope.limit is None or not whole else min(PAGE_SIZE, scope.limit)
     params.append(("limit", page))
     return params
 
@@ -101,8 +107,9 @@ class Listing:
     repo_type: str
     listed_at: datetime  # the `last_listed_at` of every row this sweep wrote
     pages: int = 0
-    repos: int = 0  # kept: de-duplicated, in the sample, within the limit
+    repos: int = 0  # kept: de-duplicated, in the shard and the sample, within the limit
     duplicates: int = 0
+    other_shards: int = 0  # list items of other shards (sharded runs; a repeated item counts twice)
     marked_unlisted: int | None = None  # only a full sweep may mark repos unlisted
     malformed: dict[str, int] = field(default_factory=dict)  # skipped records, by kind
 
@@ -131,6 +138,9 @@ def sweep(client: HubClient, wh: Warehouse, scope: Scope, repo_type: str, progre
                 repo_id = row["repo_id"]
                 if repo_id in seen:  # the Hub's cursors drift: a repo may come twice
                     listing.duplicates += 1
+                    continue
+                if not scope.shard.contains(repo_type, repo_id):
+                    listing.other_shards += 1
                     continue
                 if not scope.in_sample(repo_id):
                     continue
@@ -163,12 +173,12 @@ def sweep(client: HubClient, wh: Warehouse, scope: Scope, repo_type: str, progre
     progress.finish(bar)
     listing.repos = len(seen)
     if scope.is_full:
-        listing.marked_unlisted = _mark_unlisted(wh, table, listing.listed_at)
+        listing.marked_unlisted = _mark_unlisted(wh, scope, repo_type, listing.listed_at)
     return listing
 
 
-# `table` below is always a value of REPO_TABLE, and the column names come from the contract:
-# the only identifiers put into these statements; values are bound.
+# `table` below is always a value of REPO_TABLE (and `repo_type` a key of it), and the column
+# names come from the contract: the only identifiers put into these statements; values are bound.
 
 
 def _load_listed(wh: Warehouse, table: str, batch: Batch) -> None:
@@ -186,10 +196,15 @@ def _load_listed(wh: Warehouse, table: str, batch: Batch) -> None:
     wh.load(load)
 
 
-def _mark_unlisted(wh: Warehouse, table: str, listed_at: datetime) -> int:
-    """Rewrite the listed repos this sweep did not see as unlisted; returns how many."""
+def _mark_unlisted(wh: Warehouse, scope: Scope, repo_type: str, listed_at: datetime) -> int:
+    """Rewrite the listed repos of this sweep's shard that it did not see as unlisted; returns
+    how many. Repos of other shards are left to their own shard's sweeps."""
+    table = REPO_TABLE[repo_type]
     cols = ", ".join(arrow_schema(table).names)
-    gone = wh.query_arrow(f"SELECT {cols} FROM raw.{table} WHERE is_listed AND last_listed_at < ?", [listed_at])
+    in_shard = scope.shard.sql(f"'{repo_type}'", "repo_id")
+    gone = wh.query_arrow(
+        f"SELECT {cols} FROM raw.{table} WHERE is_listed AND last_listed_at < ? AND {in_shard}", [listed_at]
+    )
     if gone.num_rows:
         gone = gone.set_column(gone.schema.get_field_index("is_listed"), "is_listed", pa.array([False] * gone.num_rows))
         wh.load({table: gone.cast(arrow_schema(table))})

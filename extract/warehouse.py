@@ -18,6 +18,8 @@ import duckdb
 import pyarrow as pa
 
 from extract.hf_hub import COLUMNS, TABLES, hf_hub
+from extract.shard import SQL_MACRO as SHARD_MACRO
+from extract.shard import Shard
 from hubwh.duckdb_settings import connect, duckdb_settings
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
@@ -69,21 +71,26 @@ def resolve_db_path(db_path: str | Path | None) -> Path:
 class Warehouse:
     """Loads batches of rows (table -> rows) into `raw` through dlt, and answers queries."""
 
-    def __init__(self, db_path: Path, pipelines_dir: str | Path | None = None):
+    def __init__(self, db_path: Path, pipelines_dir: str | Path | None = None, shard: Shard | None = None):
         import dlt
         from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
         configure_dlt()
         self.db_path = db_path
         self.pipelines_dir = Path(pipelines_dir) if pipelines_dir else PROJECT_ROOT / ".dlt" / "pipelines"
-        # One pipeline (local state, pending packages) per database file, so a pending load
-        # can never land in another file.
+        # One pipeline (local state, pending packages, scratch files) per database file, so a
+        # pending load can never land in another file; and per shard, with its own dlt staging
+        # dataset, so shards crawling at once never share a pending load, a plan file or the
+        # staging tables of a merge (docs/methods.md §13).
         key = hashlib.sha1(str(db_path).encode()).hexdigest()[:8]
+        shard = shard or Shard()
+        suffix = "" if shard.is_all else f"_shard_{shard.index}_of_{shard.count}"
         self.pipeline = dlt.pipeline(
-            pipeline_name=f"hf_hub_{key}",
+            pipeline_name=f"hf_hub_{key}{suffix}",
             # dlt opens its own connections: they get the profile's DuckDB settings too
             destination=dlt.destinations.duckdb(
-                DuckDbCredentials(str(db_path), global_config=duckdb_settings(db_path))
+                DuckDbCredentials(str(db_path), global_config=duckdb_settings(db_path)),
+                staging_dataset_name_layout=f"%s_staging{suffix}",
             ),
             dataset_name=DATASET,
             pipelines_dir=str(self.pipelines_dir),
@@ -129,8 +136,13 @@ class Warehouse:
             self.rows_loaded[t] += len(rows)
 
     # -- reading -------------------------------------------------------------------------
-    def query_arrow(self, sql: str, params: list | dict | None = None, **tables: pa.Table) -> pa.Table:
+    def _connect(self) -> duckdb.DuckDBPyConnection:
         con = connect(self.db_path)
+        con.execute(SHARD_MACRO)  # the crawl's SQL may ask which shard a repo is in
+        return con
+
+    def query_arrow(self, sql: str, params: list | dict | None = None, **tables: pa.Table) -> pa.Table:
+        con = self._connect()
         try:
             for name, table in tables.items():
                 con.register(name, table)
@@ -140,7 +152,7 @@ class Warehouse:
 
     def query_to_parquet(self, sql: str, params: list | dict | None, path: Path) -> None:
         """Write a query's result to a Parquet file (big results stream from disk, not memory)."""
-        con = connect(self.db_path)
+        con = self._connect()
         try:
             con.sql(sql, params=params or None).write_parquet(str(path))
         finally:

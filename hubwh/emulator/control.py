@@ -123,13 +123,23 @@ class FaultInjector:
 
 
 class Counters:
-    """Requests per endpoint kind, plus `total`, `429` and `faults`, and a log of
-    (monotonic time, kind, status) per request (status 0: connection dropped)."""
+    """Requests per endpoint kind, plus `total`, `429` and `faults`, a log of
+    (monotonic time, kind, status) per request (status 0: connection dropped), and a log of
+    (kind, repo_type, repo_id) per request of one repo's resource (which repos a client touched)."""
 
     def __init__(self, log_size: int = 1_000_000):
         self._lock = threading.Lock()
         self._counts: Counter = Counter()
         self._log: deque = deque(maxlen=log_size)
+        self._repos: deque = deque(maxlen=log_size)
+
+    def record_repo(self, kind: str, repo_type: str, repo_id: str) -> None:
+        with self._lock:
+            self._repos.append((kind, repo_type, repo_id))
+
+    def repo_log(self) -> list:
+        with self._lock:
+            return list(self._repos)
 
     def record(self, kind: str, status: int, *, fault: bool = False) -> None:
         now = time.monotonic()
@@ -156,3 +166,4 @@ class Counters:
         with self._lock:
             self._counts.clear()
             self._log.clear()
+            self._repos.clear()

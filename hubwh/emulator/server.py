@@ -360,6 +360,11 @@ class Emulator:
     def request_log(self) -> list:
         return self._counters.log()
 
+    def repo_request_log(self) -> list:
+        """(kind, repo_type, repo_id) of every request for one repo's info, commits or
+        discussions, in arrival order (cleared by reset_counts)."""
+        return self._counters.repo_log()
+
     def reset_counts(self) -> None:
         self._counters.reset()
 
@@ -402,6 +407,8 @@ class Emulator:
         path = split.path
         params = parse_qsl(split.query, keep_blank_values=True)
         kind, route = self.app.route(path)
+        if route[0] in ("info", "commits", "discussions"):
+            self._counters.record_repo(kind, route[1], route[2])
         if self.latency_ms > 0:
             time.sleep(self.latency_ms / 1000.0)
         is_api = path.startswith("/api/")

@@ -428,6 +428,8 @@ def load_snapshot(
                     "endpoint": f"{ENDPOINT_PREFIX}{snap.path}",
                     "scope": json.dumps({**scope.as_json(), "source": "snapshot"}),
                     "summary": json.dumps(summary),
+                    "shard_index": 1,  # a snapshot load covers the whole snapshot
+                    "shard_count": 1,
                 }
             ],
         )
