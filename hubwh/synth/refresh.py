@@ -82,6 +82,7 @@ class Refresh:
                     if d["author"].get("name") not in vocab.DISCUSSION_BOTS:
                         self.disc_authors.append(d["author"])
         self.truth = {"deleted": [], "new": [], "all_time_decreased": [], "with_new_commits": 0, "new_discussions": 0}
+        self.forced = forced
         self.protected = forced | {(t, i) for t in REPO_TYPES for i in SPECIAL_IDS}
 
     # ---- changes to an existing repo ---------------------------------------------------
@@ -97,7 +98,9 @@ class Refresh:
         record["likes"] = likes
         if "downloads" in record:
             old = int(record["downloads"] or 0)
-            new = int(old * rng.lognormvariate(0.0, 0.5)) if old else (rng.randrange(1, 30) if rng.random() < 0.05 else 0)
+            new = (
+                int(old * rng.lognormvariate(0.0, 0.5)) if old else (rng.randrange(1, 30) if rng.random() < 0.05 else 0)
+            )
             record["downloads"] = new
             if "downloadsAllTime" in record:
                 total = int(record["downloadsAllTime"] or 0)
@@ -224,7 +227,13 @@ class Refresh:
                 "date": hub_date(dates[0]),
             }
         ] + [
-            {"id": hex_id(rng, 40), "title": _title(rng, repo_type), "message": "", "authors": [owner], "date": hub_date(d)}
+            {
+                "id": hex_id(rng, 40),
+                "title": _title(rng, repo_type),
+                "message": "",
+                "authors": [owner],
+                "date": hub_date(d),
+            }
             for d in dates[1:]
         ]
         commits.reverse()
@@ -269,12 +278,18 @@ class Refresh:
         created_at = hub_date(self.t_end).replace(".000Z", "Z")
         if Path(out).resolve() == self.base.path.resolve():
             raise HubwhError("a refresh must be written to another folder than its base snapshot")
-        with SnapshotWriter(out, source="synthetic", seed=manifest.get("seed"), created_at=created_at, params=params) as w:
+        with SnapshotWriter(
+            out, source="synthetic", seed=manifest.get("seed"), created_at=created_at, params=params
+        ) as w:
             for repo_type in REPO_TYPES:
                 records = self.records[repo_type]
                 open_ = [i for i, r in enumerate(records) if (repo_type, r["id"]) not in self.protected]
                 deleted = set(rng.sample(open_, min(len(open_), _at_least_one(len(records), DELETED_SHARE))))
-                counted = [i for i in open_ if i not in deleted and (records[i].get("downloadsAllTime") or 0) > 0]
+                counted = [
+                    i
+                    for i, r in enumerate(records)
+                    if i not in deleted and (repo_type, r["id"]) not in self.forced and (r.get("downloadsAllTime") or 0) > 0
+                ]
                 drops = set(rng.sample(counted, min(len(counted), _at_least_one(len(records), ALL_TIME_DROP_SHARE))))
                 for i, record in enumerate(records):
                     if i in deleted:

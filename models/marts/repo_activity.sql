@@ -48,7 +48,9 @@ select
     case when r.repo_type = 'model' then coalesce(g.n_parents, 0) end as n_parents,
     case when r.repo_type = 'model' then coalesce(g.n_children, 0) end as n_children,
     case when r.repo_type = 'model' then coalesce(g.n_descendants, 0) end as n_descendants,
-    case when r.repo_type = 'model' then coalesce(g.depth, 0) end as lineage_depth
+    case when r.repo_type = 'model' then coalesce(g.depth, 0) end as lineage_depth,
+    -- docs/methods.md §10: all-time downloads, recorded in history (they can go down)
+    r.downloads_all_time
 from {{ ref('int_repos_unioned') }} as r
 left join {{ ref('int_repo_licenses') }} as l
     on r.repo_type = l.repo_type and r.repo_id = l.repo_id
