@@ -395,7 +395,7 @@ def refreshed(tmp_path_factory):
     from hubwh.synth import generate, refresh
 
     root = tmp_path_factory.mktemp("time_refresh")
-    first = generate(root / "hub1", models=40, datasets=15, spaces=15, seed=3)
+    first = generate(root / "hub1", models=60, datasets=25, spaces=20, seed=3)
     second = refresh(first, root / "hub2", days=35)
     db = root / "warehouse.duckdb"
     for snap in (first, second):
@@ -495,3 +495,28 @@ def test_gainers_are_the_largest_gains(refreshed):
         gain = gain[gain > 0].sort_values(ascending=False)
         assert list(rows.gain) == list(gain.iloc[: len(rows)]), (measure, repo_type)
         assert len(rows) == min(10, len(gain))
+
+
+@pytest.mark.browser
+def test_over_time_page_shows_the_gainers_after_two_refreshes(refreshed, tmp_path):
+    """The Over time page of the twice-crawled warehouse in Chromium: the gainers table and the
+    changes table are there, their numbers are the marts', no console message."""
+    from test_report_browser import chromium_binary, open_page, parse_dom
+
+    from hubwh.report import write_html
+
+    if chromium_binary() is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    _, _, db = refreshed
+    out = write_html(db, tmp_path / "report").parent
+    dom, console = open_page(out / "over-time.html")
+    page = parse_dom(dom)
+    assert console == [] and page.js_errors is None
+    with duckdb.connect(str(db), read_only=True) as con:
+        top = con.execute("select measure, repo_type, gain from marts.activity_gainers where rank = 1").fetchall()
+        changes = dict(con.execute("select repo_type, count(*) from marts.activity_changes group by all").fetchall())
+    assert top and changes
+    for measure, repo_type, gain in top:
+        assert page.kpis[f"time.gainer.{measure}.{repo_type}"] == f"{gain:,}"
+    for repo_type, n in changes.items():
+        assert page.kpis[f"time.changes.{repo_type}"] == f"{n:,}"

@@ -20,6 +20,7 @@ PAGES = (
     ("collaboration.html", "Collaboration (RQ2)"),
     ("adoption.html", "Adoption (RQ3)"),
     ("lineage.html", "Lineage"),
+    ("over-time.html", "Over time"),
     ("paper-vs-now.html", "Paper vs now"),
 )
 

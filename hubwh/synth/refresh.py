@@ -288,7 +288,9 @@ class Refresh:
                 counted = [
                     i
                     for i, r in enumerate(records)
-                    if i not in deleted and (repo_type, r["id"]) not in self.forced and (r.get("downloadsAllTime") or 0) > 0
+                    if i not in deleted
+                    and (repo_type, r["id"]) not in self.forced
+                    and (r.get("downloadsAllTime") or 0) > 0
                 ]
                 drops = set(rng.sample(counted, min(len(counted), _at_least_one(len(records), ALL_TIME_DROP_SHARE))))
                 for i, record in enumerate(records):
@@ -298,7 +300,7 @@ class Refresh:
                     if i in drops:
                         self.truth["all_time_decreased"].append([repo_type, record["id"]])
                     self._existing(w, repo_type, record, i in drops)
-                templates = [records[i] for i in open_ if i not in deleted]
+                templates = [r for i, r in enumerate(records) if i not in deleted]
                 n_new = round(len(records) * (2 ** (self.days / GROWTH_DOUBLING_DAYS) - 1))
                 for _ in range(n_new if templates else 0):
                     self._new_repo(w, repo_type, templates[rng.randrange(len(templates))])
