@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: install demo test test-fast lint bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline clean
+.PHONY: install demo test test-fast lint bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline bench-time clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ bench-rq3: $(STAMP)
 
 bench-pipeline: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_pipeline
+
+bench-time: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_time
 
 clean:
 	rm -rf target logs build warehouse.duckdb warehouse.published.duckdb .dlt/pipelines
