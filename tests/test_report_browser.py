@@ -312,7 +312,7 @@ def test_over_time_page_draws_its_charts(rendered):
     assert charts["time-developers"]["marks"] >= 6
     assert charts["time-network-shares"]["marks"] >= 3 and charts["time-network-sizes"]["marks"] >= 4
     # one refresh only: the gainers say why they are not shown
-    assert "needs two or more refreshes" in rendered["over-time.html"]["source"]
+    assert "Shown once history holds two or more refreshes" in rendered["over-time.html"]["source"]
 
 
 def test_over_time_key_numbers_equal_the_marts(rendered, duck):

@@ -213,9 +213,16 @@ def network_sizes_chart(timeline) -> Chart | Note:
     return charts.figure_html(fig, "time-network-sizes", height=400)
 
 
-def gainers(wh: Warehouse) -> Table | Note:
-    if n_refreshes(wh) < 2:
-        return Note("Biggest gainers", "needs two or more refreshes recorded in history")
+ONE_REFRESH = "Shown once history holds two or more refreshes (crawl again, then build): this warehouse has {n}."
+
+
+def gainers(wh: Warehouse) -> Table | Note | str:
+    """The gainers table; a Note when the mart is missing; a sentence (str) before a second refresh."""
+    n = n_refreshes(wh)
+    if n < 2 and wh.has("activity_gainers"):
+        return ONE_REFRESH.format(n=n)
+    if n < 2:
+        return Note("marts.activity_gainers")
     df = wh.mart("activity_gainers", columns=GAINERS, order="measure, repo_type, rank")
     if df is None:
         return Note("Biggest gainers", "no repo gained likes or committers in the window")
@@ -230,12 +237,13 @@ def gainers(wh: Warehouse) -> Table | Note:
     return Table(["measure", "repo type", "rank", "repo", "gain", "before", "now"], rows, left=4)
 
 
-def changes(wh: Warehouse) -> Table | Note:
-    if n_refreshes(wh) < 2:
-        return Note("Changes between refreshes", "needs two or more refreshes recorded in history")
+def changes(wh: Warehouse) -> Table | Note | str:
     cols = ("repo_type", "d_likes", "d_commits", "has_decrease")
     if not wh.has("activity_changes", columns=cols):
         return Note("marts.activity_changes")
+    n = n_refreshes(wh)
+    if n < 2:
+        return ONE_REFRESH.format(n=n)
     df = wh.df(
         "select repo_type, count(*) as n, count(*) filter (where has_decrease) as n_decrease, "
         "coalesce(sum(d_likes), 0) as likes, coalesce(sum(d_commits), 0) as commits, "
