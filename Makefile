@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: install demo test test-fast lint bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline bench-health clean
+.PHONY: install demo test test-fast lint bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline bench-health bench-time clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ lint: $(STAMP)
 	PYTHONWARNINGS=ignore:resource_tracker:UserWarning $(BIN)/sqlfluff lint models macros tests/data_tests snapshots --processes 2
 
 ## benchmarks (not tests): they print wall time, peak memory, requests, rows/s
-bench: bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline bench-health
+bench: bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline bench-health bench-time
 
 bench-synth: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_synth
@@ -59,6 +59,8 @@ bench-pipeline: $(STAMP)
 
 bench-health: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_health
+bench-time: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_time
 
 clean:
 	rm -rf target logs build warehouse.duckdb warehouse.published.duckdb .dlt/pipelines

@@ -25,7 +25,7 @@ from hubwh.paths import PROJECT_ROOT
 MART_PROPERTIES = ("models/marts/_marts__*.yml", "python_models/_python_models__*.yml")
 # the order of the analyses the properties files serve (their suffix): the paper's three
 # research questions, then the analyses beyond it; any other suffix sorts after these
-SECTION_ORDER = ("rq1", "rq2", "rq3", "lineage", "health")
+SECTION_ORDER = ("rq1", "rq2", "rq3", "lineage", "health", "time")
 
 
 def _load(path: Path) -> dict:

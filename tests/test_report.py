@@ -251,6 +251,7 @@ def test_empty_warehouse_says_not_computed(tmp_path):
         "adoption.html",
         "lineage.html",
         "health.html",
+        "over-time.html",
         "paper-vs-now.html",
     ):
         assert NOT_COMPUTED in pages[name], name
@@ -294,6 +295,7 @@ def test_empty_marts_and_null_activity_degrade(warehouse, tmp_path):
         "adoption.html",
         "lineage.html",
         "health.html",
+        "over-time.html",
         "paper-vs-now.html",
     ):
         assert NOT_COMPUTED in pages[name], name

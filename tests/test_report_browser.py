@@ -22,8 +22,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("index.html", "activity.html", "collaboration.html", "adoption.html", "lineage.html", "health.html")
-PAGES += ("paper-vs-now.html",)
+PAGES = (
+    "index.html",
+    "activity.html",
+    "collaboration.html",
+    "adoption.html",
+    "lineage.html",
+    "health.html",
+    "over-time.html",
+    "paper-vs-now.html",
+)
 SCREENSHOT_DIR = PROJECT_ROOT / "build" / "screenshots"
 CHROMIUM_FLAGS = [
     "--headless",
@@ -331,3 +339,42 @@ def test_health_key_numbers_equal_the_marts(rendered, duck):
     for r in tests.itertuples():
         expected = f"{r.spearman_r:,.3f}" if pd.notna(r.spearman_r) else "NaN"
         assert kpis[f"health.size_spearman.{r.activity}"] == expected, r.activity
+
+
+TIME_CHARTS = {"time-created", "time-developers", "time-churn", "time-network-shares", "time-network-sizes"}
+
+
+def test_over_time_page_draws_its_charts(rendered):
+    charts = rendered["over-time.html"]["parsed"].charts
+    assert set(charts) == TIME_CHARTS
+    # a line per repo type (created, churn), per type and measure (developers), per measure (network)
+    assert charts["time-created"]["marks"] >= 3 and charts["time-churn"]["marks"] >= 3
+    assert charts["time-developers"]["marks"] >= 6
+    assert charts["time-network-shares"]["marks"] >= 3 and charts["time-network-sizes"]["marks"] >= 4
+    # one refresh only: the gainers say why they are not shown
+    assert "Shown once history holds two or more refreshes" in rendered["over-time.html"]["source"]
+
+
+def test_over_time_key_numbers_equal_the_marts(rendered, duck):
+    q = lambda sql: duck.execute(sql).fetchone()  # noqa: E731
+    n_months = q("select count(distinct month) from marts.activity_monthly")[0]
+    active, new, created = q(
+        "select n_active_developers, n_new_developers, n_repos_created from marts.activity_monthly "
+        "where repo_type = 'model' order by month desc limit 1"
+    )
+    # the last month's active model developers, counted again from the dated commit authors
+    (recount,) = q(
+        "select count(distinct developer) from intermediate.int_commit_developers_dated where repo_type = 'model' "
+        "and date_trunc('month', timezone('UTC', committed_at)) = "
+        "(select max(month) from marts.activity_monthly)"
+    )
+    isolate_share, max_core = q(
+        "select isolate_share, max_core_nodes from marts.collab_timeline order by quarter_end desc"
+    )
+    kpis = rendered["over-time.html"]["parsed"].kpis
+    assert kpis["time.n_months"] == f"{n_months:,}"
+    assert kpis["time.last.n_active_developers"] == f"{active:,}" == f"{recount:,}"
+    assert kpis["time.last.n_new_developers"] == f"{new:,}"
+    assert kpis["time.last.n_repos_created"] == f"{created:,}"
+    assert kpis["time.last_quarter.isolate_share"] == _share(isolate_share)
+    assert kpis["time.last_quarter.max_core_nodes"] == f"{max_core:,}"

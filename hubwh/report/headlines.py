@@ -10,6 +10,7 @@ from rich.table import Table
 
 from hubwh.report import health as health_page
 from hubwh.report import lineage as lineage_page
+from hubwh.report import over_time as over_time_page
 from hubwh.report.collaboration import kcore_cell
 from hubwh.report.data import NETWORKS, REPO_TYPES, Warehouse, activity_order
 from hubwh.report.layout import fmt_num, fmt_p, fmt_share, label
@@ -43,6 +44,7 @@ def print_headlines(db_path: str | Path, console: Console | None = None) -> None
             top_organisations,
             lineage,
             health,
+            over_time,
         ):
             part(wh, console)
 
@@ -318,4 +320,53 @@ def health(wh: Warehouse, console: Console) -> None:
         for r in df.itertuples():
             r_text = fmt_num(r.spearman_r, 3)
             t.add_row(label(r.activity), fmt_num(r.n), r_text, fmt_p(r.spearman_p), fmt_p(r.kruskal_p))
+        console.print(t)
+
+
+def over_time(wh: Warehouse, console: Console) -> None:
+    """docs/methods.md §10: the last months of model activity, the network's first and last quarter,
+    and the biggest gainers once two refreshes are recorded."""
+    df = wh.mart("activity_monthly", columns=over_time_page.MONTHLY, where="repo_type = 'model'", order="month")
+    if df is None:
+        return _missing(console, "Over time (marts.activity_monthly)")
+    t = Table(title="Over time · model repos, the last six months", title_justify="left")
+    for name in ("month", "repos created", "commits", "active developers", "new", "returning", "churned"):
+        t.add_column(name, justify="left" if name == "month" else "right")
+    for r in df.tail(6).itertuples():
+        t.add_row(
+            str(r.month)[:7],
+            fmt_num(r.n_repos_created),
+            fmt_num(getattr(r, "n_commits", None)),
+            fmt_num(r.n_active_developers),
+            fmt_num(r.n_new_developers),
+            fmt_num(getattr(r, "n_returning_developers", None)),
+            fmt_num(r.n_churned_developers),
+        )
+    console.print(t)
+    tl = wh.mart("collab_timeline", columns=over_time_page.TIMELINE, order="quarter_end")
+    if tl is not None:
+        t = Table(title="Over time · the collaboration network, first and last quarter", title_justify="left")
+        for name in ("quarter end", "developers", "isolates", "edges", "reciprocity", "maximal core"):
+            t.add_column(name, justify="left" if name == "quarter end" else "right")
+        for _, r in (tl.iloc[[0, -1]] if len(tl) > 1 else tl).iterrows():
+            t.add_row(
+                str(r.quarter_end)[:10],
+                fmt_num(r.developers),
+                fmt_share(r.isolate_share),
+                fmt_num(r.edges),
+                fmt_num(r.reciprocity, 3),
+                fmt_num(r.max_core_nodes),
+            )
+        console.print(t)
+    if over_time_page.n_refreshes(wh) >= 2:
+        g = wh.mart(
+            "activity_gainers", columns=over_time_page.GAINERS, where="rank <= 3", order="measure, repo_type, rank"
+        )
+        if g is None:
+            return console.print("Over time · no repo gained likes or committers since the last refresh")
+        t = Table(title="Over time · biggest gainers (top 3 per repo type)", title_justify="left")
+        for name in ("measure", "repo type", "repo", "gain"):
+            t.add_column(name, justify="right" if name == "gain" else "left")
+        for r in g.itertuples():
+            t.add_row(r.measure, r.repo_type, str(r.repo_id), fmt_num(r.gain))
         console.print(t)

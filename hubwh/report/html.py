@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 
 from hubwh.errors import HubwhError
-from hubwh.report import activity, adoption, collaboration, comparison, health, index, lineage
+from hubwh.report import activity, adoption, collaboration, comparison, health, index, lineage, over_time
 from hubwh.report.data import Warehouse
 from hubwh.report.layout import PAGES, PLOTLY_FILE, Chart, Kpi, Note, fmt_int, fmt_num, fmt_share
 from hubwh.report.snapshot import snapshot_info
@@ -53,6 +53,7 @@ def write_html(db_path: str | Path, out_dir: str | Path) -> Path:
             "adoption.html": (adoption.TITLE, adoption.build(wh)),
             "lineage.html": (lineage.TITLE, lineage.build(wh)),
             "health.html": (health.TITLE, health.build(wh)),
+            over_time.FILE: (over_time.TITLE, over_time.build(wh)),
             "paper-vs-now.html": (comparison.TITLE, comparison.build(wh)),
         }
     assert set(pages) == {p for p, _ in PAGES}

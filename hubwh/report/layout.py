@@ -21,6 +21,7 @@ PAGES = (
     ("adoption.html", "Adoption (RQ3)"),
     ("lineage.html", "Lineage"),
     ("health.html", "Health"),
+    ("over-time.html", "Over time"),
     ("paper-vs-now.html", "Paper vs now"),
 )
 

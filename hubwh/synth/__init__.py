@@ -3,6 +3,9 @@
     >>> from hubwh.synth import generate
     >>> generate("/tmp/hub", models=3000, datasets=600, spaces=1200, seed=7)
 
+    >>> from hubwh.synth import refresh
+    >>> refresh("/tmp/hub", "/tmp/hub-later", days=35)   # the same Hub 35 days later
+
 `options` are the other fields of `hubwh.synth.generator.Params` (e.g.
 `as_of="2023-10-20T00:00:00Z"`, `outcome_share=0.01`).
 """
@@ -37,4 +40,11 @@ def generate(out_dir: str | Path, *, models: int, datasets: int, spaces: int, se
     return SyntheticHub(out_dir, params).run()
 
 
-__all__ = ["generate"]
+def refresh(base: str | Path, out_dir: str | Path, *, days: int = 35) -> Path:
+    """Write the synthetic Hub at `base` as it stands `days` days later (hubwh/synth/refresh.py)."""
+    from hubwh.synth.refresh import refresh as _refresh
+
+    return _refresh(base, out_dir, days=days)
+
+
+__all__ = ["generate", "refresh"]

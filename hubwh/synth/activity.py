@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 from hubwh.synth import vocab
@@ -21,13 +22,30 @@ def _title(rng: random.Random, kind: str) -> str:
     return title
 
 
+# Commit times (docs/snapshot-format.md, synthetic Hub): most commits come in a burst in the
+# first days after creation, the rest is maintenance spread over the repo's whole life.
+BURST_SHARE = 0.7
+BURST_MEAN_DAYS = 1.5
+MAINTENANCE_SKEW = 1.5  # > 1: maintenance thins out as a repo ages
+DAY = 86_400
+
+
 def commit_dates(rng: random.Random, n: int, t0: int, t_end: int) -> list[int]:
-    """n increasing dates from t0 (the initial commit): bursts after creation."""
+    """n increasing dates from t0 (the initial commit) up to about t_end: one uniform draw
+    per commit, read as a mixture of an exponential burst after creation (BURST_SHARE of the
+    commits, mean BURST_MEAN_DAYS) and a maintenance tail over the repo's life."""
     span = max(t_end - t0, 3600)
-    dates = sorted(t0 + 1 + int(span * rng.random() ** 2.5) for _ in range(n - 1))
+    offsets = []
+    for _ in range(n - 1):
+        u = rng.random()
+        if u < BURST_SHARE:
+            offset = -BURST_MEAN_DAYS * DAY * math.log(1.0 - u / BURST_SHARE)
+        else:
+            offset = span * ((u - BURST_SHARE) / (1.0 - BURST_SHARE)) ** MAINTENANCE_SKEW
+        offsets.append(min(span, 1 + int(offset)))
     out = [t0]
-    for d in dates:
-        out.append(max(d, out[-1] + 1))
+    for d in sorted(offsets):
+        out.append(max(t0 + d, out[-1] + 1))
     return out
 
 

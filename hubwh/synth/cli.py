@@ -1,11 +1,12 @@
-"""`hubwh synth --out DIR --models N --datasets N --spaces N --seed S`."""
+"""`hubwh synth --out DIR --models N --datasets N --spaces N --seed S`, or
+`hubwh synth --refresh-of SNAPSHOT --days 35 --out DIR` (the same Hub later)."""
 
 from __future__ import annotations
 
 import argparse
 import time
 
-from hubwh.synth import generate
+from hubwh.synth import generate, refresh
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,9 +33,20 @@ def main(argv: list[str] | None = None) -> int:
         default=0.01,
         help="share of repos that are private/gated/deleted when fetched (default 0.01)",
     )
+    parser.add_argument(
+        "--refresh-of",
+        metavar="SNAPSHOT",
+        help="write the synthetic Hub SNAPSHOT as it stands --days later instead (sizes and seed are its own)",
+    )
+    parser.add_argument("--days", type=int, default=35, help="with --refresh-of: days later (default 35)")
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.refresh_of:
+        out = refresh(args.refresh_of, args.out, days=args.days)
+        if not args.quiet:
+            print(f"wrote {out} ({args.refresh_of} {args.days} days later) in {time.perf_counter() - started:.1f} s")
+        return 0
     out = generate(
         args.out,
         models=args.models,

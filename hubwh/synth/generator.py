@@ -55,6 +55,11 @@ EXTRA_COMMITTERS = (0.80, 0.12, 0.05, 0.02)  # 1, 2, 3, 4 extra committers, then
 # Legacy ids that are not already among the famous models.
 LEGACY = tuple(m for m in vocab.LEGACY_MODELS if m not in {f[0] for f in vocab.FAMOUS_MODELS})
 SPACE_MODEL_LISTS = (0.62, 0.17, 0.08, 0.04, 0.02)  # models listed by a space that lists any
+# A user's repos come in sessions (docs/methods.md §10): a repeat owner's next repo is, this often,
+# created within about SESSION_DAYS of their previous one, else at an independent time (a
+# developer who stopped and comes back).
+SESSION_SHARE = 0.6
+SESSION_DAYS = 10
 
 
 @dataclass
@@ -88,6 +93,10 @@ class SyntheticHub:
             famous_org_repos=params.models * params.org_share * FAMOUS_ORG_SHARE,
         )
         self.active_users = array("i")  # user owner of each user-owned repo (preferential picks)
+        # Time of each user's latest repo (0: none yet), drawn on a stream of its own so the
+        # rest of the Hub stays the same for a seed.
+        self.time_rng = random.Random(f"hubwh-synth-time:{params.seed}")
+        self.owner_time = array("q")
         self.usage = UsagePool(
             self.rng,
             n_models=params.models,
@@ -125,6 +134,20 @@ class SyntheticHub:
         if t < HUB_START:
             t = HUB_START + rng.randrange(HUB_DATES_START - HUB_START)
         return t
+
+    def _owner_time(self, owner: int, t0: int) -> int:
+        """The creation time of a user-owned repo: near the owner's previous repo
+        (SESSION_SHARE of the time) or t0, an independent draw."""
+        times, rng = self.owner_time, self.time_rng
+        if owner >= len(times):
+            times.extend([0] * (owner + 1 - len(times)))
+        last = times[owner]
+        if last and rng.random() < SESSION_SHARE:
+            step = int(rng.expovariate(1.0 / (SESSION_DAYS * DAY)))
+            t0 = last + step if rng.random() < 0.5 else last - step
+            t0 = min(max(t0, HUB_START), self.t_end - 3600)
+        times[owner] = t0
+        return t0
 
     @staticmethod
     def _created_at(t: int, seconds: int = 4) -> str:
@@ -277,6 +300,7 @@ class SyntheticHub:
                 else:
                     owner = self._user_owner(new_share=0.33)
                     namespace = people.names[owner]
+                    t0 = self._owner_time(owner, t0)
                 repo_id = self._unique("model", namespace, lambda: model_name(rng, pipeline, library))
             license_id = None if rng.random() < 0.65 else MODEL_LICENSES.pick(rng)
             likes = tail_from_quantile(correlated(rng, q0, 0.8), 0.91, alpha=1.13, cap=10_000)
@@ -411,6 +435,8 @@ class SyntheticHub:
                 namespace = people.names[owner]
             repo_id = self._unique("dataset", namespace, lambda: dataset_name(rng))
             t0 = self._created(doubling_days=190)
+            if owner is not None:
+                t0 = self._owner_time(owner, t0)
         license_id = None if rng.random() < 0.72 else DATASET_LICENSES.pick(rng)
         likes = tail_from_quantile(correlated(rng, q0, 0.8), 0.88, alpha=1.15, cap=4_000)
         downloads = tail_from_quantile(correlated(rng, q0, 0.7), 0.70, alpha=0.75, cap=10_000_000)
@@ -499,6 +525,8 @@ class SyntheticHub:
             namespace = people.names[owner]
         repo_id = self._unique("space", namespace, lambda: space_name(rng))
         t0 = self._created(doubling_days=200)
+        if owner is not None:
+            t0 = self._owner_time(owner, t0)
         likes = tail_from_quantile(correlated(rng, q0, 0.8), 0.86, alpha=1.05, cap=10_000)
         n_disc = tail_from_quantile(
             correlated(rng, q0, 0.7), 0.96, alpha=1.3, cap=max(20, int(2000 * min(1, self.scale)))

@@ -51,7 +51,9 @@ select
     case when r.repo_type = 'model' then coalesce(g.depth, 0) end as lineage_depth,
     -- model size (docs/methods.md §12), models only
     z.parameters,
-    z.size_class
+    z.size_class,
+    -- docs/methods.md §10: all-time downloads, recorded in history (they can go down)
+    r.downloads_all_time
 from {{ ref('int_repos_unioned') }} as r
 left join {{ ref('int_repo_licenses') }} as l
     on r.repo_type = l.repo_type and r.repo_id = l.repo_id
