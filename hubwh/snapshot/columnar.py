@@ -171,7 +171,8 @@ def stage_repos(
     expected: int | None,
 ) -> list[tuple[int, str]]:
     """Stage one repo list file: rows of its raw table (`columns`, (name, DuckDB type) pairs,
-    + `_line`; `constants`: SQL for the columns no record field gives, e.g. listing times) to `out`, a space's models to `space_models_out`.
+    + `_line`; `constants`: SQL for the columns no record field gives, e.g. listing times) to
+    `out`, a space's models to `space_models_out`.
     Returns the odd records (ordinal, JSON text) for the Python path. Private repos and repos
     out of the sample (SQL function `in_sample`) are left out, as a crawl's listing leaves them."""
     fields = list(REPO_FIELDS["common"])
@@ -186,7 +187,7 @@ def stage_repos(
     alias = {n: f"f{i}" for i, n in enumerate(names)}
 
     def field(name: str) -> str:
-        return alias[name] if name in alias else "NULL::JSON"
+        return alias.get(name, "NULL::JSON")
 
     def rule_of(rule, v: str) -> tuple[str, str]:
         return ("true", "NULL") if v == "NULL::JSON" else rule(v)  # a field the listing leaves out
