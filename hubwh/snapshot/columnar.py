@@ -25,8 +25,10 @@ import duckdb
 
 from hubwh.snapshot.format import iter_gz_lines
 
-# DuckDB's default (16 MB) is below a repo with tens of thousands of commits on one line.
-MAX_OBJECT_BYTES = 1 << 30
+# The longest line DuckDB reads (DuckDB's default, 16 MB, is below a repo with tens of thousands
+# of commits). Its buffers are a few times this per thread, so it must stay far below the
+# memory limit; a longer line makes the file Unreadable and it takes the Python path.
+MAX_OBJECT_BYTES = 128 << 20
 # ISO dates Python's datetime.fromisoformat reads the same way DuckDB's cast does.
 ISO_DATE = (
     r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3}|\.[0-9]{6})?(Z|[+-][0-9]{2}:[0-9]{2})?"

@@ -28,6 +28,7 @@ Three stages, so that bad input loads nothing:
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import time
 import uuid
@@ -70,6 +71,8 @@ from hubwh.snapshot.format import (
     iter_gz_lines,
     json_problem,
 )
+
+log = logging.getLogger("hubwh.snapshot.load")
 
 # Rows per staged Arrow batch of the Python path (memory).
 STAGE_ROWS = 50_000
@@ -289,7 +292,8 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
                         _expected(snap, table),
                     )
                     n = pq.ParquetFile(out).metadata.num_rows
-                except columnar.Unreadable:
+                except columnar.Unreadable as exc:
+                    log.warning("%s: staged record by record (%s)", path, exc)
                     odd = None
                     for p in (out, models_out):
                         if p is not None:
@@ -347,7 +351,8 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
                     out,
                     _expected(snap, resource),
                 )
-            except columnar.Unreadable:
+            except columnar.Unreadable as exc:
+                log.warning("%s: staged record by record (%s)", path, exc)
                 odd = None
                 out.unlink(missing_ok=True)
             if odd is None:
