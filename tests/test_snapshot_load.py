@@ -290,3 +290,53 @@ def test_a_warehouse_with_raw_rows_is_not_loaded_over(hub, tmp_path):
     proc = _hubwh_load(hub, db, "--replace", "--no-commits")
     assert proc.returncode == 0, proc.stderr
     assert _count(db, "commits") == 0 and _count(db, "models") > 0
+
+
+def _rewrite(path: Path, edit) -> None:
+    lines = gzip.decompress(path.read_bytes()).split(b"\n")
+    path.write_bytes(gzip.compress(b"\n".join(edit(lines))))
+
+
+def test_the_columnar_stage_gives_the_rows_of_the_crawlers_functions(hub, tmp_path, monkeypatch):
+    """Odd but valid records (floats for counts, dates with an offset or none, a license object,
+    escapes and unicode, blank lines) load the same whether DuckDB maps them or the crawler's
+    Python functions do, record by record."""
+    from hubwh.snapshot import columnar
+
+    def odd_models(lines):
+        records = [json.loads(line) for line in lines if line.strip()]
+        records[0]["likes"] = 5.9
+        records[1]["createdAt"] = "2023-01-02T03:04:05+02:00"
+        records[2]["lastModified"] = "2023-01-02T03:04:05"
+        records[3]["tags"] = ["a", 'é"q\\\n\t\u2028', "😀"]
+        records[4]["cardData"] = {"license": {"name": "custom"}, "base_model": ["x/y", "z/w"]}
+        records[5]["gated"] = "manual"
+        out = [json.dumps(r, ensure_ascii=False).encode() for r in records]
+        return [out[0], b"", b"   ", *out[1:]]
+
+    _rewrite(hub / "models.jsonl.gz", odd_models)
+    _rewrite(hub / "commits.jsonl.gz", lambda lines: [b"", *lines])
+    columnar_db = _load(hub, tmp_path / "columnar.duckdb")
+
+    taken: list[str] = []
+    real = columnar.stage_repos
+
+    def spy(con, path, *args):
+        taken.append(path.name)
+        return real(con, path, *args)
+
+    def refuse(*args, **kwargs):
+        raise columnar.Unreadable("forced")
+
+    monkeypatch.setattr(columnar, "stage_repos", spy)
+    _load(hub, tmp_path / "spied.duckdb")
+    assert "models.jsonl.gz" in taken  # the first load took the columnar path
+    monkeypatch.setattr(columnar, "stage_repos", refuse)
+    monkeypatch.setattr(columnar, "stage_items", refuse)
+    python_db = _load(hub, tmp_path / "python.duckdb")
+    assert differences(columnar_db, python_db, "raw", RAW_TABLES) == []
+    con = duckdb.connect(str(columnar_db), read_only=True)
+    likes = {r[0] for r in con.execute("SELECT likes FROM raw.models").fetchall()}
+    licenses = {r[0] for r in con.execute("SELECT card_license::VARCHAR FROM raw.models").fetchall()}
+    con.close()
+    assert 5 in likes and '{"name": "custom"}' in licenses
