@@ -196,12 +196,19 @@ class _Progress:
 
 
 # -- stage 1, the Python way: one record at a time, with the crawler's own row functions --------
+def _at(path: Path, lineno: int | None, ordinal: int) -> str:
+    """`file:line` for a message (a record from the columnar path knows only its ordinal)."""
+    from hubwh.snapshot.columnar import physical_line
+
+    return f"{path}:{lineno if lineno is not None else physical_line(path, ordinal)}"
+
+
 def _repo_record(stager, scope, keep, now, repo_type, path, lineno, ordinal, record) -> bool:
     """One repo list record staged; False when a crawl's listing would not show it."""
     from hubwh.emulator.listing import project
 
     if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-        raise HubwhError(f"{path}:{lineno}: a {repo_type} record needs a string 'id'")
+        raise HubwhError(f"{_at(path, lineno, ordinal)}: a {repo_type} record needs a string 'id'")
     # Private repos never appear in a listing (the emulator's rule, listing._members).
     if record.get("private") is True or not scope.in_sample(record["id"]):
         return False
@@ -211,7 +218,7 @@ def _repo_record(stager, scope, keep, now, repo_type, path, lineno, ordinal, rec
         if repo_type == "space":
             stager.add("space_models", space_model_rows(item, now), ordinal)
     except Malformed as exc:
-        raise HubwhError(f"{path}:{lineno}: {repo_type} {record['id']}: {exc}") from None
+        raise HubwhError(f"{_at(path, lineno, ordinal)}: {repo_type} {record['id']}: {exc}") from None
     return True
 
 
@@ -221,16 +228,20 @@ def _item_line(stager, scope, now, resource, path, lineno, ordinal, row) -> None
     from extract.plan import PlannedFetch
 
     if not isinstance(row, dict) or not isinstance(row.get(resource), list):
-        raise HubwhError(f"{path}:{lineno}: not a per-repo line (an object with repo_type, repo_id, {resource})")
+        raise HubwhError(
+            f"{_at(path, lineno, ordinal)}: not a per-repo line (an object with repo_type, repo_id, {resource})"
+        )
     repo_type, repo_id = row.get("repo_type"), row.get("repo_id")
     if repo_type not in REPO_TYPES or not isinstance(repo_id, str):
-        raise HubwhError(f"{path}:{lineno}: not a per-repo line (repo_type {repo_type!r}, repo_id {repo_id!r})")
+        raise HubwhError(
+            f"{_at(path, lineno, ordinal)}: not a per-repo line (repo_type {repo_type!r}, repo_id {repo_id!r})"
+        )
     if repo_type not in scope.types or not scope.in_sample(repo_id):
         return
     task = PlannedFetch(repo_type, repo_id, resource, None, None, None)
     rows, problems = item_rows(task, row[resource], now)
     if problems:
-        raise HubwhError(f"{path}:{lineno}: {repo_type} {repo_id}: {problems[0]}")
+        raise HubwhError(f"{_at(path, lineno, ordinal)}: {repo_type} {repo_id}: {problems[0]}")
     stager.add(resource, rows, ordinal)
 
 
@@ -303,8 +314,7 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
                         n += _repo_record(stager, scope, keep, now, repo_type, path, lineno, ordinal, record)
                 else:
                     for ordinal, text in odd:
-                        lineno = columnar.physical_line(path, ordinal)
-                        n += _repo_record(stager, scope, keep, now, repo_type, path, lineno, ordinal, json.loads(text))
+                        n += _repo_record(stager, scope, keep, now, repo_type, path, None, ordinal, json.loads(text))
                 progress.bars.advance(bar, snap.count(table) or n)
             progress.bars.finish(bar)
             listed[repo_type] = n
@@ -360,8 +370,7 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
                     _item_line(stager, scope, now, resource, path, lineno, ordinal, row)
             else:
                 for ordinal, text in odd:
-                    lineno = columnar.physical_line(path, ordinal)
-                    _item_line(stager, scope, now, resource, path, lineno, ordinal, json.loads(text))
+                    _item_line(stager, scope, now, resource, path, None, ordinal, json.loads(text))
             progress.bars.advance(bar, snap.count(resource))
             progress.bars.finish(bar)
     finally:
