@@ -147,9 +147,9 @@ def test_a_reader_of_the_published_copy_never_blocks_a_build(warehouse, tmp_path
     try:
         assert reader.stdout.readline().strip() == "ready"
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HUBWH_DB": str(db)}
-        # the model the change reaches (a whole build publishes the same way, only slower)
+        # the models the change reaches (a whole build publishes the same way, only slower)
         build = subprocess.run(
-            [sys.executable, "-m", "hubwh.cli", "build", "--select", "repo_activity"],
+            [sys.executable, "-m", "hubwh.cli", "build", "--select", "+repo_activity"],
             env=env,
             capture_output=True,
             text=True,
