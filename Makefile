@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: install demo test test-fast lint bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline bench-health bench-time clean
+.PHONY: install demo test test-fast lint bench bench-synth bench-emulator bench-crawl bench-rq2 bench-rq3 bench-pipeline bench-health bench-time bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,9 @@ bench-health: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_health
 bench-time: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_time
+## today's Hub (2.5 M models): synth -> snapshot load -> dbt build -> report -> export; make bench-scale ARGS="--scale 0.1 --json out.json"
+bench-scale: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_scale $(ARGS)
 
 clean:
 	rm -rf target logs build warehouse.duckdb warehouse.published.duckdb .dlt/pipelines

@@ -337,3 +337,28 @@ def test_kcore_table_does_not_depend_on_the_string_hash_seed():
         for seed in (1, 2, 3)
     }
     assert len(outputs) == 1 and "(1, " in outputs.pop()
+
+
+def test_auto_community_method_is_networkx_up_to_the_threshold_and_igraph_above(monkeypatch):
+    # A random directed graph (40 nodes, 70 edges, seed 0) on which the two methods' partitions
+    # differ (networkx 6 communities, igraph 5), both checked against networkx itself.
+    from hubwh.network import kcore
+
+    rnd = random.Random(0)
+    nodes = [f"u{i:02d}" for i in range(40)]
+    pairs: list[tuple[str, str]] = []
+    while len(pairs) < 70:
+        pair = tuple(rnd.sample(nodes, 2))
+        if pair not in pairs:
+            pairs.append(pair)
+    g = build_graph(edges(*[(a, b, 1) for a, b in pairs]))
+    by = {m: kcore_table(g, community_method=m)[0] for m in ("networkx", "igraph")}
+    parts = nx.community.greedy_modularity_communities(g, weight=None)
+    assert by["networkx"]["communities"] == len(parts)
+    assert by["networkx"]["modularity"] == pytest.approx(nx.community.modularity(g, parts, weight=None))
+    assert (by["networkx"]["communities"], by["igraph"]["communities"]) == (6, 5)  # they do differ here
+    # igraph's partition, scored the networkx (directed) way, is about as good
+    assert by["igraph"]["modularity"] == pytest.approx(by["networkx"]["modularity"], abs=0.05)
+    assert kcore_table(g, community_method="auto")[0] == by["networkx"]  # 40 nodes <= threshold
+    monkeypatch.setattr(kcore, "AUTO_NETWORKX_MAX_NODES", g.number_of_nodes() - 1)
+    assert kcore_table(g, community_method="auto")[0] == by["igraph"]

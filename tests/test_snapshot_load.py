@@ -3,15 +3,18 @@
 options take the crawl's sample; bad input stops with one line naming the file and line and
 loads nothing.
 
-Real emulator, real crawl, real dlt, real dbt, on a small synthetic Hub."""
+Real emulator, real crawl, real dlt, real dbt. The crawl is the session's (tests/conftest.py:
+the demo's synthetic Hub, crawled and built once for every module); scope options use a tiny
+Hub of their own."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -19,9 +22,10 @@ import pytest
 from conftest import slow_fixture
 
 from extract.hf_hub import TABLES
+from hubwh.demo import DEMO_SIZES
 from hubwh.emulator import sample
 
-SIZES = {"models": 300, "datasets": 60, "spaces": 120}
+TINY = {"models": 80, "datasets": 20, "spaces": 20}
 # Columns that differ between two runs by nature: clocks, dlt's ids, and the request count
 # (a load makes no request).
 VOLATILE = {
@@ -111,26 +115,20 @@ def _count(db: Path, table: str) -> int:
         con.close()
 
 
-@pytest.fixture(scope="module")
-@slow_fixture
-def small_hub(tmp_path_factory) -> Path:
-    from hubwh.synth import generate
-
-    out = tmp_path_factory.mktemp("load-hub") / "hub"
-    generate(out, seed=11, **SIZES)
-    return out
+# Models, seeds and snapshots: what the marts are made of (the data tests ran on the session's
+# warehouse; here only the equality of the results is at stake).
+MODELS_ONLY = ["build", "--exclude", "resource_type:test", "resource_type:unit_test"]
 
 
 @pytest.fixture(scope="module")
 @slow_fixture
-def crawled_and_loaded(small_hub, tmp_path_factory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("crawled-and-loaded")
-    return _crawl(small_hub, folder / "crawled.duckdb"), _load(small_hub, folder / "loaded.duckdb")
+def loaded(synth_snapshot, tmp_path_factory) -> Path:
+    """The session's snapshot loaded (not crawled) into a fresh file."""
+    return _load(synth_snapshot, tmp_path_factory.mktemp("loaded") / "loaded.duckdb")
 
 
-def test_a_load_gives_the_raw_rows_of_a_crawl(crawled_and_loaded):
-    crawled, loaded = crawled_and_loaded
-    assert differences(crawled, loaded, "raw", RAW_TABLES) == []
+def test_a_load_gives_the_raw_rows_of_a_crawl(warehouse, loaded):
+    assert differences(warehouse, loaded, "raw", RAW_TABLES) == []
     # The comparison saw real rows: every kind, and the outcomes' statuses.
     for table in RAW_TABLES:
         assert _count(loaded, table) > 0, table
@@ -142,45 +140,45 @@ def test_a_load_gives_the_raw_rows_of_a_crawl(crawled_and_loaded):
     assert endpoint.startswith("snapshot:") and json.loads(summary)["kind"] == "snapshot_load"
 
 
-@pytest.fixture(scope="module")
-@slow_fixture
-def built(crawled_and_loaded) -> tuple[Path, Path]:
-    """Both files after `dbt build` (all models and data tests pass)."""
-    from hubwh.build import dbt_build
+def test_a_load_gives_the_marts_of_a_crawl(warehouse, loaded):
+    from hubwh.build import run_dbt
 
-    for db in crawled_and_loaded:
-        dbt_build(db, quiet=True)
-    return crawled_and_loaded
+    run_dbt(MODELS_ONLY, loaded, quiet=True)
+    assert differences(warehouse, loaded, "marts") == []
+    assert differences(warehouse, loaded, "intermediate") == []
 
 
-def test_a_load_gives_the_marts_of_a_crawl(built):
-    crawled, loaded = built
-    assert differences(crawled, loaded, "marts") == []
-    assert differences(crawled, loaded, "intermediate") == []
-
-
-def test_a_dump_of_a_crawl_loads_back_to_its_rows_and_marts(built, tmp_path):
-    from hubwh.build import dbt_build
+def test_a_dump_of_a_crawl_loads_back_to_its_rows_and_marts(warehouse, tmp_path):
+    from hubwh.build import run_dbt
     from hubwh.snapshot import Snapshot
     from hubwh.snapshot.dump import dump_snapshot
 
-    crawled, _ = built
-    counts = dump_snapshot(crawled, tmp_path / "dump", progress=False)
-    assert counts["models"] == SIZES["models"] and counts["commits"] > 0 and counts["outcomes"] > 0
+    counts = dump_snapshot(warehouse, tmp_path / "dump", progress=False)
+    assert counts["models"] == DEMO_SIZES["models"] and counts["commits"] > 0 and counts["outcomes"] > 0
     assert Snapshot(tmp_path / "dump").manifest["source"] == "warehouse"
     reloaded = _load(tmp_path / "dump", tmp_path / "reloaded.duckdb")
-    assert differences(crawled, reloaded, "raw", RAW_TABLES) == []
-    dbt_build(reloaded, quiet=True)
-    assert differences(crawled, reloaded, "marts") == []
+    assert differences(warehouse, reloaded, "raw", RAW_TABLES) == []
+    run_dbt(MODELS_ONLY, reloaded, quiet=True)
+    assert differences(warehouse, reloaded, "marts") == []
 
 
-def test_scope_options_take_what_the_crawl_takes(small_hub, tmp_path):
+@pytest.fixture(scope="module")
+@slow_fixture
+def tiny_hub(tmp_path_factory) -> Path:
+    from hubwh.synth import generate
+
+    out = tmp_path_factory.mktemp("tiny-hub") / "hub"
+    generate(out, seed=11, **TINY)
+    return out
+
+
+def test_scope_options_take_what_the_crawl_takes(tiny_hub, tmp_path):
     scope = {"types": ("model", "dataset"), "sample": 0.4, "seed": 3, "commits": False}
-    crawled = _crawl(small_hub, tmp_path / "crawled.duckdb", **scope)
-    loaded = _load(small_hub, tmp_path / "loaded.duckdb", **scope)
+    crawled = _crawl(tiny_hub, tmp_path / "crawled.duckdb", **scope)
+    loaded = _load(tiny_hub, tmp_path / "loaded.duckdb", **scope)
     assert differences(crawled, loaded, "raw", RAW_TABLES) == []
     n_models = _count(loaded, "models")
-    assert 0.25 * SIZES["models"] < n_models < 0.55 * SIZES["models"]  # a sample, not all
+    assert 0.25 * TINY["models"] < n_models < 0.55 * TINY["models"]  # a sample, not all
     assert _count(loaded, "spaces") == 0 and _count(loaded, "commits") == 0
     assert _count(loaded, "discussions") > 0
     assert _count(loaded, "fetch_log") == n_models + _count(loaded, "datasets")  # discussions only
@@ -193,16 +191,23 @@ def sample_hub(tmp_path_factory) -> Path:
 
 
 @pytest.fixture()
-@slow_fixture  # each case runs the real command (dlt's import alone takes seconds)
+@slow_fixture  # each case runs the real command and loads a snapshot
 def hub(sample_hub, tmp_path) -> Path:
     """A fresh copy of the sample snapshot, to damage."""
     return Path(shutil.copytree(sample_hub, tmp_path / "hub"))
 
 
 def _hubwh_load(hub: Path, db: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "hubwh.cli", "snapshot", "load", str(hub), "--db", str(db), "--no-progress"]
-    command += ["--pipelines-dir", str(db.parent / "pipelines"), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+    """The real command's entry point (`hubwh snapshot load ...`), in this process: a new
+    interpreter per case would spend its time importing dlt."""
+    from hubwh.cli import main
+
+    argv = ["snapshot", "load", str(hub), "--db", str(db), "--no-progress"]
+    argv += ["--pipelines-dir", str(db.parent / "pipelines"), *args]
+    err, out = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+        code = main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def _fails_and_loads_nothing(hub: Path, db: Path) -> str:
@@ -285,3 +290,53 @@ def test_a_warehouse_with_raw_rows_is_not_loaded_over(hub, tmp_path):
     proc = _hubwh_load(hub, db, "--replace", "--no-commits")
     assert proc.returncode == 0, proc.stderr
     assert _count(db, "commits") == 0 and _count(db, "models") > 0
+
+
+def _rewrite(path: Path, edit) -> None:
+    lines = gzip.decompress(path.read_bytes()).split(b"\n")
+    path.write_bytes(gzip.compress(b"\n".join(edit(lines))))
+
+
+def test_the_columnar_stage_gives_the_rows_of_the_crawlers_functions(hub, tmp_path, monkeypatch):
+    """Odd but valid records (floats for counts, dates with an offset or none, a license object,
+    escapes and unicode, blank lines) load the same whether DuckDB maps them or the crawler's
+    Python functions do, record by record."""
+    from hubwh.snapshot import columnar
+
+    def odd_models(lines):
+        records = [json.loads(line) for line in lines if line.strip()]
+        records[0]["likes"] = 5.9
+        records[1]["createdAt"] = "2023-01-02T03:04:05+02:00"
+        records[2]["lastModified"] = "2023-01-02T03:04:05"
+        records[3]["tags"] = ["a", 'é"q\\\n\t\u2028', "😀"]
+        records[4]["cardData"] = {"license": {"name": "custom"}, "base_model": ["x/y", "z/w"]}
+        records[5]["gated"] = "manual"
+        out = [json.dumps(r, ensure_ascii=False).encode() for r in records]
+        return [out[0], b"", b"   ", *out[1:]]
+
+    _rewrite(hub / "models.jsonl.gz", odd_models)
+    _rewrite(hub / "commits.jsonl.gz", lambda lines: [b"", *lines])
+    columnar_db = _load(hub, tmp_path / "columnar.duckdb")
+
+    taken: list[str] = []
+    real = columnar.stage_repos
+
+    def spy(con, path, *args):
+        taken.append(path.name)
+        return real(con, path, *args)
+
+    def refuse(*args, **kwargs):
+        raise columnar.Unreadable("forced")
+
+    monkeypatch.setattr(columnar, "stage_repos", spy)
+    _load(hub, tmp_path / "spied.duckdb")
+    assert "models.jsonl.gz" in taken  # the first load took the columnar path
+    monkeypatch.setattr(columnar, "stage_repos", refuse)
+    monkeypatch.setattr(columnar, "stage_items", refuse)
+    python_db = _load(hub, tmp_path / "python.duckdb")
+    assert differences(columnar_db, python_db, "raw", RAW_TABLES) == []
+    con = duckdb.connect(str(columnar_db), read_only=True)
+    likes = {r[0] for r in con.execute("SELECT likes FROM raw.models").fetchall()}
+    licenses = {r[0] for r in con.execute("SELECT card_license::VARCHAR FROM raw.models").fetchall()}
+    con.close()
+    assert 5 in likes and '{"name": "custom"}' in licenses

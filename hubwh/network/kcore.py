@@ -96,7 +96,12 @@ def _assortativity(graph: nx.DiGraph) -> float:
     return float(value) if np.isfinite(value) else math.nan
 
 
-COMMUNITY_METHODS = ("networkx", "igraph")
+COMMUNITY_METHODS = ("networkx", "igraph", "auto")
+# method "auto": networkx's CNM up to this many nodes in a core, igraph's fast-greedy above. The
+# demo's and the paper-scale Hub's cores are far below it (paper scale, k = 1 of all models:
+# ~10 k nodes, networkx 9 s), so their tables are networkx's; today's Hub (68 k nodes at k = 1
+# of all models) would take networkx ~630 s for that one core, igraph ~20 s.
+AUTO_NETWORKX_MAX_NODES = 20_000
 
 
 def _igraph_fastgreedy(graph: nx.DiGraph) -> list[set]:
@@ -118,7 +123,10 @@ def _communities(graph: nx.DiGraph, method: str = "networkx") -> tuple[float, in
     method "networkx" (the default, docs/methods.md §4): `greedy_modularity_communities` on the
     directed graph, unweighted. method "igraph": fast-greedy on the undirected simple
     graph — about 30x faster at paper scale with a partition of near-equal directed
-    modularity (benchmarks/bench_rq2.py), for Hubs where networkx is too slow."""
+    modularity (benchmarks/bench_rq2.py), for Hubs where networkx is too slow. method "auto":
+    networkx up to AUTO_NETWORKX_MAX_NODES nodes, igraph above."""
+    if method == "auto":
+        method = "networkx" if graph.number_of_nodes() <= AUTO_NETWORKX_MAX_NODES else "igraph"
     if method == "networkx":
         parts = nx.community.greedy_modularity_communities(graph, weight=None)
     elif method == "igraph":
