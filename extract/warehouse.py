@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from extract.hf_hub import COLUMNS, TABLES, hf_hub
+from hubwh import lake
 from hubwh.duckdb_settings import connect, duckdb_settings
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
@@ -47,7 +48,16 @@ DUCKDB_FILE_CONFIG = {"storage_compatibility_version": "v1.4.0"}
 
 
 def resolve_db_path(db_path: str | Path | None) -> Path:
-    """The DuckDB file to load into; raises HubwhError when it cannot be written."""
+    """The DuckDB file to load into (with HUBWH_TARGET=lake: the lake's data folder, the lake
+    attached once to check it and create it); raises HubwhError when it cannot be written."""
+    from hubwh import lake
+
+    if lake.active():
+        if db_path and not lake.is_lake(db_path):
+            raise HubwhError("--db names a DuckDB file; with HUBWH_TARGET=lake the warehouse is the lake")
+        db = lake.lake_from_env().data_path
+        connect(db).close()
+        return db
     db = Path(db_path).expanduser().resolve() if db_path else warehouse_path()
     if db.is_dir():
         raise HubwhError(f"the database path {db} is a directory")
@@ -79,12 +89,16 @@ class Warehouse:
         # One pipeline (local state, pending packages) per database file, so a pending load
         # can never land in another file.
         key = hashlib.sha1(str(db_path).encode()).hexdigest()[:8]
+        if lake.is_lake(db_path):
+            destination = _lake_destination(lake.lake_from_env(), db_path)
+        else:
+            # dlt opens its own connections: they get the profile's DuckDB settings too
+            destination = dlt.destinations.duckdb(
+                DuckDbCredentials(str(db_path), global_config={**lake.extension_config(), **duckdb_settings(db_path)})
+            )
         self.pipeline = dlt.pipeline(
             pipeline_name=f"hf_hub_{key}",
-            # dlt opens its own connections: they get the profile's DuckDB settings too
-            destination=dlt.destinations.duckdb(
-                DuckDbCredentials(str(db_path), global_config=duckdb_settings(db_path))
-            ),
+            destination=destination,
             dataset_name=DATASET,
             pipelines_dir=str(self.pipelines_dir),
             progress=None,
@@ -154,12 +168,34 @@ class Warehouse:
 
     def columns(self) -> dict[str, set[str]]:
         rows = self.query_arrow(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?", [DATASET]
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = ?",
+            [DATASET],
         ).to_pylist()
         out: dict[str, set[str]] = {}
         for r in rows:
             out.setdefault(r["table_name"], set()).add(r["column_name"])
         return out
+
+
+def _lake_destination(the_lake: lake.Lake, db_path: Path):
+    """dlt's ducklake destination on the lake: its connections get the extension folder (set
+    before the extensions load, so no download), the profile's settings, and the same catalog
+    and data folder our own sessions attach; the password stays in PGPASSWORD."""
+    import dlt
+    from dlt.destinations.impl.ducklake.configuration import DuckLakeCredentials
+
+    credentials = DuckLakeCredentials(
+        ducklake_name=lake.ALIAS,
+        metadata_schema=lake.METADATA_SCHEMA,
+        catalog=the_lake.dlt_catalog(),
+        storage=the_lake.data_path.as_uri() + "/",
+    )
+    settings = {**lake.extension_config(), **duckdb_settings(db_path)}
+    # extension_directory and the autoload switches are SET before the first LOAD below
+    credentials.global_config = settings
+    credentials.statements = [f"LOAD {name}" for name in the_lake.extensions()]
+    return dlt.destinations.ducklake(credentials=credentials)
 
 
 @dataclass
@@ -194,5 +230,5 @@ def _first_line(exc: BaseException) -> str:
     cause = exc
     while getattr(cause, "__cause__", None) is not None:
         cause = cause.__cause__
-    text = str(cause).strip().splitlines()
+    text = lake.scrub(str(cause)).strip().splitlines()
     return text[0] if text else type(cause).__name__

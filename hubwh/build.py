@@ -22,7 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from hubwh.duckdb_settings import apply_settings
+from hubwh import lake
+from hubwh.duckdb_settings import apply_settings, duckdb_settings
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
 from hubwh.project import public_marts
@@ -48,7 +49,15 @@ def run_dbt(args: list[str], db_path: str | Path | None = None, *, quiet: bool =
     if os.environ.get("HUBWH_TEMP_DIR"):  # dbt runs from the project root: keep it where it was meant
         os.environ["HUBWH_TEMP_DIR"] = str(Path(os.environ["HUBWH_TEMP_DIR"]).expanduser().resolve())
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # profiles.yml reads these: the extensions' folder, and the memory limit as a size (a share
+    # such as the default 50% is turned into one: DuckDB 1.4 takes no percentages)
+    lake.export_extension_directory()
+    os.environ["HUBWH_MEMORY_LIMIT"] = duckdb_settings(db)["memory_limit"]
     full = list(args) + ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    if lake.target() != "local" and not _target_arg(args):
+        if lake.active():
+            lake.lake_from_env()  # the catalog's password into PGPASSWORD, out of what dbt renders
+        full += ["--target", lake.target()]
     if quiet:
         full = ["--quiet", "--log-level-file", "warn"] + full
     cwd = os.getcwd()
@@ -58,28 +67,33 @@ def run_dbt(args: list[str], db_path: str | Path | None = None, *, quiet: bool =
     finally:
         os.chdir(cwd)
     if result.exception is not None:
-        raise HubwhError(f"dbt {' '.join(args)} failed: {result.exception}")
+        raise HubwhError(f"dbt {' '.join(args)} failed: {lake.scrub(str(result.exception))}")
     if not result.success:
         failed = []
         for r in getattr(result.result, "results", None) or []:
             status = str(getattr(r, "status", ""))
             if status.lower() in ("error", "fail"):
                 failed.append(f"{r.node.name} ({status}): {(r.message or '').strip()[:300]}")
-        raise HubwhError(f"dbt {' '.join(args)} failed:\n  " + "\n  ".join(failed or ["see dbt output"]))
+        raise HubwhError(lake.scrub(f"dbt {' '.join(args)} failed:\n  " + "\n  ".join(failed or ["see dbt output"])))
     if args and args[0] in WRITING_COMMANDS and _local_target(args) and db.exists():
         compact(db)
         publish(db)
     return result
 
 
-def _local_target(args: list[str]) -> bool:
-    # compaction and publishing concern the single-file default (the `local` output)
-    target = os.environ.get("DBT_TARGET", "local")
+def _target_arg(args: list[str]) -> str | None:
     for i, arg in enumerate(args):
         if arg in ("--target", "-t") and i + 1 < len(args):
-            target = args[i + 1]
-        elif arg.startswith("--target="):
-            target = arg.partition("=")[2]
+            return args[i + 1]
+        if arg.startswith("--target="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _local_target(args: list[str]) -> bool:
+    # compaction and publishing concern the single-file default (the `local` output); a lake
+    # needs neither: its readers see committed snapshots and are never blocked
+    target = _target_arg(args) or (lake.target() if lake.target() != "local" else os.environ.get("DBT_TARGET", "local"))
     return target == "local"
 
 

@@ -44,7 +44,8 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=None) -> l
         present = {
             r[0]
             for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
+                "select table_name from information_schema.tables "
+                "where table_catalog = current_database() and table_schema = 'marts'"
             ).fetchall()
         }
         for name in marts:

@@ -49,7 +49,8 @@ class Warehouse:
         except duckdb.Error as exc:
             raise HubwhError(f"cannot open {self.path} read-only: {exc}") from exc
         rows = self.con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns"
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database()"  # a lake session also sees its catalog's database
         ).fetchall()
         self._columns: dict[tuple[str, str], list[str]] = {}
         for schema, table, column in rows:

@@ -457,7 +457,9 @@ def _dlt_load(wh, batch: dict, write_disposition: str) -> None:
         load_id = getattr(exc, "load_id", None) if isinstance(exc, PipelineStepFailed) else None
         pipeline.drop_pending_packages()  # a later crawl must not finish this load
         if load_id:
-            con = duckdb.connect(str(wh.db_path))
+            from hubwh.duckdb_settings import connect
+
+            con = connect(wh.db_path)  # the file, or the lake
             try:
                 for t in TABLES:
                     try:
