@@ -58,6 +58,8 @@ def resolve_db_path(db_path: str | Path | None) -> Path:
         db = lake.lake_from_env().data_path
         connect(db).close()
         return db
+    if lake.target() == "motherduck":
+        return lake.motherduck_path()
     db = Path(db_path).expanduser().resolve() if db_path else warehouse_path()
     if db.is_dir():
         raise HubwhError(f"the database path {db} is a directory")
@@ -91,6 +93,8 @@ class Warehouse:
         key = hashlib.sha1(str(db_path).encode()).hexdigest()[:8]
         if lake.is_lake(db_path):
             destination = _lake_destination(lake.lake_from_env(), db_path)
+        elif lake.is_motherduck(db_path):
+            destination = motherduck_destination()
         else:
             # dlt opens its own connections: they get the profile's DuckDB settings too
             destination = dlt.destinations.duckdb(
@@ -103,6 +107,7 @@ class Warehouse:
             pipelines_dir=str(self.pipelines_dir),
             progress=None,
         )
+        self._lake_session = None
         self.rows_loaded: dict[str, int] = {t: 0 for t in TABLES}
         self.loads = 0
 
@@ -143,8 +148,20 @@ class Warehouse:
             self.rows_loaded[t] += len(rows)
 
     # -- reading -------------------------------------------------------------------------
+    def _connect(self):
+        # A file is opened per query (dlt must find it unlocked); a lake session is kept, since
+        # attaching costs a catalog round trip and DuckLake lets dlt write beside it. A DuckDB-file
+        # catalog allows one attachment per process, so it too is opened per query.
+        if lake.is_lake(self.db_path) and lake.lake_from_env().kind != "duckdb":
+            if self._lake_session is None:
+                self._lake_session = connect(self.db_path)
+            cursor = self._lake_session.cursor()
+            cursor.execute(f"USE {lake.ALIAS}")
+            return cursor
+        return connect(self.db_path)
+
     def query_arrow(self, sql: str, params: list | dict | None = None, **tables: pa.Table) -> pa.Table:
-        con = connect(self.db_path)
+        con = self._connect()
         try:
             for name, table in tables.items():
                 con.register(name, table)
@@ -154,7 +171,7 @@ class Warehouse:
 
     def query_to_parquet(self, sql: str, params: list | dict | None, path: Path) -> None:
         """Write a query's result to a Parquet file (big results stream from disk, not memory)."""
-        con = connect(self.db_path)
+        con = self._connect()
         try:
             con.sql(sql, params=params or None).write_parquet(str(path))
         finally:
@@ -196,6 +213,18 @@ def _lake_destination(the_lake: lake.Lake, db_path: Path):
     credentials.global_config = settings
     credentials.statements = [f"LOAD {name}" for name in the_lake.extensions()]
     return dlt.destinations.ducklake(credentials=credentials)
+
+
+def motherduck_destination():
+    """dlt's motherduck destination on the database dbt's `motherduck` output builds on
+    (md:$HUBWH_MD_DATABASE, schema raw), the token from MOTHERDUCK_TOKEN."""
+    import dlt
+    from dlt.destinations.impl.motherduck.configuration import MotherDuckCredentials
+
+    credentials = MotherDuckCredentials()
+    credentials.database = lake.motherduck_database()
+    credentials.password = lake.motherduck_token()
+    return dlt.destinations.motherduck(credentials=credentials)
 
 
 @dataclass

@@ -217,7 +217,11 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0].startswith("-"):
         argv = ["build"] + argv
     db = warehouse_path()
-    if argv[0] in ("build", "run", "test", "seed") and not db.exists():
+    if lake.active():
+        from hubwh.duckdb_settings import connect
+
+        connect(db, read_only=True).close()  # attaches the lake or says in one line why not
+    elif argv[0] in ("build", "run", "test", "seed") and not db.exists():
         raise HubwhError(f"no warehouse at {db}: run `hubwh crawl` (or `hubwh demo`) first")
     run_dbt(argv, db)
     return 0

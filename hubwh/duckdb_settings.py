@@ -87,6 +87,11 @@ def connect(db_path: str | Path | None = None, *, read_only: bool = False, confi
     config = {**lake.extension_config(), **(config or {})}
     if lake.is_lake(db_path):
         return _connect_lake(lake.lake_from_env(), db_path, read_only=read_only, config=config)
+    if lake.is_motherduck(db_path):
+        # a network service: its extension comes from MotherDuck when first used (never offline)
+        config.update(autoinstall_known_extensions=True, autoload_known_extensions=True)
+        config["motherduck_token"] = lake.motherduck_token()
+        return duckdb.connect(Path(db_path).name, read_only=read_only, config=config)
     con = duckdb.connect(str(db_path) if db_path is not None else ":memory:", read_only=read_only, config=config)
     try:
         return apply_settings(con, db_path)

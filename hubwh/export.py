@@ -24,11 +24,12 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=None) -> l
     none of them."""
     import duckdb
 
+    from hubwh import lake
     from hubwh.duckdb_settings import connect
 
     marts = public_marts() if marts is None else marts
     db = Path(db_path)
-    if not db.exists():
+    if not db.exists() and not lake.is_lake(db):
         raise HubwhError(f"no warehouse at {db}: run `hubwh crawl` and `hubwh build` (or `hubwh demo`) first")
     out = Path(out_dir)
     try:

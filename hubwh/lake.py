@@ -194,6 +194,33 @@ def is_lake(db_path) -> bool:
     return Path(db_path).expanduser().resolve() == lake_from_env().data_path
 
 
+ENV_MD_DATABASE = "HUBWH_MD_DATABASE"  # read by profiles.yml's motherduck output too
+MD_DEFAULT_DATABASE = "hub_warehouse"
+
+
+def motherduck_database() -> str:
+    return os.environ.get(ENV_MD_DATABASE, "").strip() or MD_DEFAULT_DATABASE
+
+
+def motherduck_path() -> Path:
+    """The path that names the MotherDuck database (HUBWH_TARGET=motherduck): `md:<database>`
+    under the project root, so the parts that pass a warehouse path around pass this one."""
+    from hubwh.paths import PROJECT_ROOT
+
+    return PROJECT_ROOT / f"md:{motherduck_database()}"
+
+
+def is_motherduck(db_path) -> bool:
+    return db_path is not None and target() == "motherduck" and Path(db_path).name.startswith("md:")
+
+
+def motherduck_token() -> str:
+    token = os.environ.get("MOTHERDUCK_TOKEN", "").strip()
+    if not token:
+        raise HubwhError("HUBWH_TARGET=motherduck needs MOTHERDUCK_TOKEN (a MotherDuck access token)")
+    return token
+
+
 def scrub(text: str) -> str:
     """Text with the catalog password (if any) replaced: for error messages that quote a cause."""
     password = os.environ.get("PGPASSWORD")

@@ -17,6 +17,8 @@ def warehouse_path() -> Path:
 
     if lake.active():
         return lake.lake_from_env().data_path
+    if lake.target() == "motherduck":
+        return lake.motherduck_path()
     value = os.environ.get("HUBWH_DB")
     if value:
         return Path(value).expanduser().resolve()

@@ -74,6 +74,13 @@ class Postgres:
         )
         return name
 
+    def dump(self, db: str) -> str:
+        """The database as SQL text (pg_dump): what the catalog holds."""
+        return self._run(
+            str(self.bin_dir / "pg_dump"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, db,
+            env={"PGPASSWORD": PASSWORD},
+        ).stdout
+
     def catalog(self, db: str, *, password: bool = True) -> str:
         text = f"postgres:dbname={db} host=127.0.0.1 port={self.port} user={USER}"
         return f"{text} password={PASSWORD}" if password else text
@@ -156,3 +163,25 @@ def postgres():
         yield pg
     finally:
         pg.stop()
+
+
+@pytest.fixture(scope="session")
+def new_lake(postgres, tmp_path_factory):
+    """A factory of empty DuckLakes catalogued in the session's PostgreSQL: `new_lake(name)` returns
+    the environment a process needs to work on it (HUBWH_TARGET=lake, the catalog string with the
+    password in it, the data folder), for os.environ or a child process's env."""
+    made: set[str] = set()
+
+    def make(name: str) -> dict[str, str]:
+        if name in made:
+            raise ValueError(f"lake {name!r} made twice in this session")
+        made.add(name)
+        db = postgres.createdb(f"lake_{name}")
+        folder = tmp_path_factory.mktemp(f"lake-{name}")
+        return {
+            "HUBWH_TARGET": "lake",
+            "HUBWH_LAKE_CATALOG": postgres.catalog(db),
+            "HUBWH_LAKE_DATA_PATH": str(folder / "data"),
+        }
+
+    return make
