@@ -25,7 +25,9 @@ from postgres import PASSWORD
 
 SIZES = {"models": 40, "datasets": 10, "spaces": 20}
 SEED = 5
-FIRST_CRAWL = ["--types", "model", "--limit", "10"]  # the lake's first state: a few models
+# the lake's first state: a sample of the models, loaded (one dlt load) and built without tests
+FIRST_LOAD = ["--types", "model", "--sample", "0.3", "--seed", "1"]
+NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
 READER = r"""
 import json, os, sys, time
@@ -82,8 +84,8 @@ def tiny_hub(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 @slow_fixture
 def lake_run(tiny_hub, new_lake, tmp_path_factory):
-    """A lake crawled (a few models) and built (repo_activity and its parents); then, while a reader
-    process queries its marts, crawled in full and built (`hubwh build`: every model and test)."""
+    """A lake loaded (a sample of the models) and built (two marts and their parents); then, while a
+    reader process queries its marts, crawled in full and built (`hubwh build`: every model and test)."""
     from hubwh.emulator import Emulator
 
     work = tmp_path_factory.mktemp("lake-run")
@@ -93,7 +95,10 @@ def lake_run(tiny_hub, new_lake, tmp_path_factory):
     outputs: list[str] = []
     with Emulator(tiny_hub) as emu:
         crawl = ["crawl", "--endpoint", emu.url, *pipelines, "--flush-seconds", "60"]
-        for args in ([*crawl, *FIRST_CRAWL], ["build", "run", "--select", "+repo_activity +developers"]):
+        for args in (
+            ["snapshot", "load", str(tiny_hub), *FIRST_LOAD, "--pipelines-dir", str(work / "pipelines")],
+            ["build", "--select", "+repo_activity +developers", *NO_TESTS],
+        ):
             proc = _hubwh(args, env, work)
             outputs += [proc.stdout, proc.stderr]
         log, stop = work / "reader.jsonl", work / "reader.stop"
@@ -142,10 +147,10 @@ def test_reader_never_blocked_and_sees_the_new_snapshot(lake_run):
     after = [r for r in reads if r["t"] > phases["built"] + 0.5]
     assert during_crawl and during_build and after, (len(during_crawl), len(during_build), len(after))
     before = reads[0]
-    # the first build saw the few models of the first crawl; the reader kept that snapshot
-    # through the full crawl (raw changes, marts do not) and got the new one once the build committed
-    assert before["repos"] == 10
-    assert {r["repos"] for r in during_crawl} == {10}
+    # the first build saw the sample of models first loaded; the reader kept that snapshot through
+    # the full crawl (raw changes, marts do not) and got the new one once the build committed
+    assert 0 < before["repos"] < SIZES["models"]
+    assert {r["repos"] for r in during_crawl} == {before["repos"]}
     assert {r["repos"] for r in after} == {sum(SIZES.values())}
     assert after[-1]["developers"] > before["developers"]
 
