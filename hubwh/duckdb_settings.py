@@ -115,7 +115,9 @@ def _connect_lake(the_lake, db_path, *, read_only: bool, config: dict):
         return con
     except duckdb.Error as exc:
         con.close()
-        raise HubwhError(f"cannot attach the lake ({the_lake.catalog}): {lake.scrub(str(exc).splitlines()[0])}") from None
+        raise HubwhError(
+            f"cannot attach the lake ({the_lake.catalog}): {lake.scrub(str(exc).splitlines()[0])}"
+        ) from None
     except BaseException:
         con.close()
         raise

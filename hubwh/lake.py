@@ -92,7 +92,13 @@ class Lake:
         return head if head in ("postgres", "sqlite") else "duckdb"
 
     def extensions(self) -> tuple[str, ...]:
-        return ("ducklake", "postgres") if self.kind == "postgres" else ("ducklake", "sqlite") if self.kind == "sqlite" else ("ducklake",)
+        return (
+            ("ducklake", "postgres")
+            if self.kind == "postgres"
+            else ("ducklake", "sqlite")
+            if self.kind == "sqlite"
+            else ("ducklake",)
+        )
 
     def attach_sql(self, alias: str = ALIAS, *, read_only: bool = False) -> str:
         options = [f"DATA_PATH {_quote(str(self.data_path) + os.sep)}"]

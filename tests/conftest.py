@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from hubwh.demo import DEMO_SEED, DEMO_SIZES
-
 # PostgreSQL of the tests' own (session fixtures `postgres` and `new_lake`: DuckLakes catalogued in it)
-from postgres import new_lake, postgres  # noqa: F401, E402
+from postgres import new_lake, postgres  # noqa: F401
+
+from hubwh.demo import DEMO_SEED, DEMO_SIZES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"

@@ -77,7 +77,14 @@ class Postgres:
     def dump(self, db: str) -> str:
         """The database as SQL text (pg_dump): what the catalog holds."""
         return self._run(
-            str(self.bin_dir / "pg_dump"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, db,
+            str(self.bin_dir / "pg_dump"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            USER,
+            db,
             env={"PGPASSWORD": PASSWORD},
         ).stdout
 

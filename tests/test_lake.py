@@ -17,11 +17,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
 from conftest import slow_fixture
+from postgres import PASSWORD
+
 from hubwh.paths import PROJECT_ROOT
 from hubwh.project import public_marts
-from postgres import PASSWORD
 
 SIZES = {"models": 40, "datasets": 10, "spaces": 20}
 SEED = 5

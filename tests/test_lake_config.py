@@ -62,7 +62,11 @@ def test_connections_load_extensions_only_from_that_folder(tmp_path):
             "s3cr3t",
         ),
         ("ducklake:postgres:password='a b\\'c' dbname=lake", "postgres:dbname=lake", "a b'c"),
-        ("postgres://hub:p%40ss@db.example:5432/lake", "postgres:dbname=lake host=db.example port=5432 user=hub", "p@ss"),
+        (
+            "postgres://hub:p%40ss@db.example:5432/lake",
+            "postgres:dbname=lake host=db.example port=5432 user=hub",
+            "p@ss",
+        ),
         ("postgres:dbname=lake host=h user=u", "postgres:dbname=lake host=h user=u", None),
         ("sqlite:/data/catalog.sqlite", "sqlite:/data/catalog.sqlite", None),
     ],
