@@ -104,13 +104,9 @@ def load_raw(snapshot: Path, db: Path) -> dict[str, int]:
 
 def run_dbt_child(db: Path, work: Path, cap: int | None) -> tuple[float, float, dict]:
     """`dbt build` of the RQ3 selection in a child process: (wall s, child peak RSS MiB, run_results)."""
-    from hubwh.duckdb_settings import duckdb_settings
-
     env = dict(
         os.environ,
         HUBWH_DB=str(db),
-        # as `hubwh build` passes it: a size (DuckDB 1.4 takes no share such as the default 50%)
-        HUBWH_MEMORY_LIMIT=duckdb_settings(db)["memory_limit"],
         DBT_TARGET_PATH=str(work / "target"),
         DBT_LOG_PATH=str(work / "logs"),
         DO_NOT_TRACK="1",

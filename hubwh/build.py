@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from hubwh import lake
-from hubwh.duckdb_settings import apply_settings, duckdb_settings
+from hubwh.duckdb_settings import apply_settings
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
 from hubwh.project import public_marts
@@ -49,10 +49,6 @@ def run_dbt(args: list[str], db_path: str | Path | None = None, *, quiet: bool =
     if os.environ.get("HUBWH_TEMP_DIR"):  # dbt runs from the project root: keep it where it was meant
         os.environ["HUBWH_TEMP_DIR"] = str(Path(os.environ["HUBWH_TEMP_DIR"]).expanduser().resolve())
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    # profiles.yml reads these: the extensions' folder, and the memory limit as a size (a share
-    # such as the default 50% is turned into one: DuckDB 1.4 takes no percentages)
-    lake.export_extension_directory()
-    os.environ["HUBWH_MEMORY_LIMIT"] = duckdb_settings(db)["memory_limit"]
     full = list(args) + ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
     if lake.target() != "local" and not _target_arg(args):
         if lake.active():

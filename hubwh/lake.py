@@ -9,7 +9,7 @@ Targets (HUBWH_TARGET):
 - `motherduck`: dbt and the extractor on MotherDuck (`md:$HUBWH_MD_DATABASE`, $MOTHERDUCK_TOKEN).
 
 Extensions (ducklake, postgres, sqlite) are the PyPI packages `duckdb-ext-*`, installed with the
-project; every DuckDB connection the product opens (and dbt's, through profiles.yml) is pointed at
+project; every DuckDB connection the product opens (and dbt's, through hubwh/dbt_plugin.py) is pointed at
 their folder with automatic install and load switched off, so nothing is ever downloaded at run time.
 
 The catalog password never travels with the catalog string: `lake_from_env()` moves a
@@ -33,9 +33,10 @@ TARGETS = ("local", "lake", "motherduck")
 ENV_TARGET = "HUBWH_TARGET"
 ENV_CATALOG = "HUBWH_LAKE_CATALOG"
 ENV_DATA_PATH = "HUBWH_LAKE_DATA_PATH"
-ENV_EXTENSIONS = "HUBWH_DUCKDB_EXTENSIONS"  # read by profiles.yml
 ALIAS = "lake"  # the attached lake's name in every session (dbt's `database:` too)
-METADATA_SCHEMA = "hubwh_lake"  # the PostgreSQL schema of the catalog's own tables
+# the PostgreSQL schema of the catalog's own tables: DuckLake's default, which dlt's ducklake
+# destination must be told (it names a schema of its own otherwise); SQLite has no schemas
+METADATA_SCHEMA = "public"
 EXTENSION_PACKAGES = ("duckdb-ext-ducklake", "duckdb-ext-postgres", "duckdb-ext-sqlite")
 
 
@@ -59,12 +60,6 @@ def extension_config() -> dict:
     if extension_directory():
         config["extension_directory"] = extension_directory()
     return config
-
-
-def export_extension_directory() -> None:
-    """Tell profiles.yml (env_var HUBWH_DUCKDB_EXTENSIONS) where the extensions are."""
-    if extension_directory():
-        os.environ.setdefault(ENV_EXTENSIONS, extension_directory())
 
 
 def target() -> str:
@@ -102,9 +97,6 @@ class Lake:
 
     def attach_sql(self, alias: str = ALIAS, *, read_only: bool = False) -> str:
         options = [f"DATA_PATH {_quote(str(self.data_path) + os.sep)}"]
-        if self.kind == "postgres":
-            # the catalog's tables live in this PostgreSQL schema (dlt's ducklake destination names it too)
-            options.append(f"METADATA_SCHEMA {_quote(METADATA_SCHEMA)}")
         if self.kind == "sqlite":
             options.append("META_TYPE 'sqlite'")
         if read_only:

@@ -90,7 +90,7 @@ def test_lake_from_env_moves_the_password_to_pgpassword(monkeypatch, tmp_path):
     assert not lake.is_lake(tmp_path / "w.duckdb")
     assert the_lake.attach_sql(read_only=True) == (
         "ATTACH IF NOT EXISTS 'ducklake:postgres:dbname=lake host=127.0.0.1 port=5999 user=u' AS lake "
-        f"(DATA_PATH '{tmp_path / 'data'}/', METADATA_SCHEMA 'hubwh_lake', READ_ONLY)"
+        f"(DATA_PATH '{tmp_path / 'data'}/', READ_ONLY)"
     )
     assert lake.scrub("failed: password pw9 rejected") == "failed: password *** rejected"
 
@@ -149,7 +149,7 @@ def test_lake_output_attaches_what_the_extractor_writes(monkeypatch, tmp_path):
     [attach] = output["attach"]
     assert attach["alias"] == lake.ALIAS
     assert attach["path"] == "ducklake:" + the_lake.catalog  # no password in what dbt logs
-    assert attach["options"] == {"data_path": f"{tmp_path / 'data'}/", "metadata_schema": lake.METADATA_SCHEMA}
+    assert attach["options"] == {"data_path": f"{tmp_path / 'data'}/"}  # DuckLake's default metadata schema
     assert output["config_options"]["extension_directory"] == lake.extension_directory()
     assert output["config_options"]["autoinstall_known_extensions"] is False
     # dlt's ducklake destination: the same catalog, metadata schema and data folder
