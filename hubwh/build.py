@@ -115,7 +115,8 @@ def compact(db: Path) -> None:
     tmp = db.with_name(db.name + ".compact")
     _remove(tmp, Path(f"{tmp}.wal"))
     started = time.perf_counter()
-    con = apply_settings(duckdb.connect(), db)  # an in-memory session spilling where the warehouse does
+    # an in-memory session spilling where the warehouse does
+    con = apply_settings(duckdb.connect(config=lake.extension_config()), db)
     try:
         con.execute(f"ATTACH {_quote(db)} AS hubwh_src")
         con.execute("CHECKPOINT hubwh_src")  # nothing left in a WAL that would outlive its file
@@ -159,7 +160,8 @@ def publish(db: str | Path | None = None, target: str | Path | None = None) -> P
     tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
     _remove(tmp, Path(f"{tmp}.wal"))
     started = time.perf_counter()
-    con = apply_settings(duckdb.connect(), db)  # an in-memory session spilling where the warehouse does
+    # an in-memory session spilling where the warehouse does
+    con = apply_settings(duckdb.connect(config=lake.extension_config()), db)
     try:
         con.execute(f"ATTACH {_quote(db)} AS hubwh_src (READ_ONLY)")
         have: dict[str, set[str]] = {}

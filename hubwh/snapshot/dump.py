@@ -18,8 +18,6 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from hubwh.errors import HubwhError
 from hubwh.snapshot.format import REPO_TYPES, SnapshotWriter
 
@@ -173,11 +171,13 @@ def _stream(con, sql: str):
 def dump_snapshot(db_path: str | Path, out: str | Path, *, progress: bool = True) -> dict[str, int]:
     """Write the raw schema of `db_path` as a snapshot in `out`; returns the record counts."""
     from extract.progress import CrawlProgress
+    from hubwh import lake
+    from hubwh.duckdb_settings import connect
 
     db = Path(db_path)
-    if not db.is_file():
+    if not db.is_file() and not lake.is_lake(db):
         raise HubwhError(f"no warehouse at {db}")
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(db, read_only=True)  # the file, or the lake
     bars = CrawlProgress(progress)
     try:
         have = {

@@ -269,7 +269,9 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress) 
 def _check_and_join(snap: Snapshot, scope: Scope, folder: Path, now: datetime) -> None:
     """Stage 2: refuse duplicates; keep the per-repo rows a crawl would fetch; build fetch_log."""
     stage = {t: str(folder / f"{t}.parquet") for t in (*TABLES, "outcomes")}
-    con = duckdb.connect()
+    from hubwh.lake import extension_config
+
+    con = duckdb.connect(config=extension_config())
     try:
         con.execute("SET preserve_insertion_order = false")
         for repo_type in REPO_TYPES:
