@@ -150,8 +150,17 @@ def test_lake_output_attaches_what_the_extractor_writes(monkeypatch, tmp_path):
     assert attach["alias"] == lake.ALIAS
     assert attach["path"] == "ducklake:" + the_lake.catalog  # no password in what dbt logs
     assert attach["options"] == {"data_path": f"{tmp_path / 'data'}/"}  # DuckLake's default metadata schema
-    assert output["config_options"]["extension_directory"] == lake.extension_directory()
-    assert output["config_options"]["autoinstall_known_extensions"] is False
+    # dbt's connections get the extension folder and a memory size from the project's plugin
+    from types import SimpleNamespace
+
+    from hubwh.dbt_plugin import Plugin
+    from hubwh.duckdb_settings import absolute_memory
+
+    assert output["plugins"] == [{"module": "hubwh.dbt_plugin"}] == _profile_output("local", {})["plugins"]
+    config, creds = {}, SimpleNamespace(settings={"memory_limit": "50%", "threads": "2"})
+    Plugin.__new__(Plugin).update_connection_config(creds, config)
+    assert config == lake.extension_config()
+    assert creds.settings == {"memory_limit": absolute_memory("50%"), "threads": "2"}
     # dlt's ducklake destination: the same catalog, metadata schema and data folder
     dest = _lake_destination(the_lake, the_lake.data_path)
     creds = dest.config_params["credentials"]
