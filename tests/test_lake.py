@@ -23,6 +23,9 @@ from postgres import PASSWORD
 from hubwh.paths import PROJECT_ROOT
 from hubwh.project import public_marts
 
+# the lake's fixture runs two loads and two builds on a PostgreSQL catalog: minutes, not seconds
+pytestmark = pytest.mark.timeout(1800)
+
 SIZES = {"models": 40, "datasets": 10, "spaces": 20}
 SEED = 5
 # the lake's first state: a sample of the models, loaded (one dlt load) and built without tests
@@ -50,7 +53,7 @@ with open(log, "a", buffering=1) as out:
 """
 
 
-def _hubwh(args: list[str], env: dict, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+def _hubwh(args: list[str], env: dict, cwd: Path, timeout: int = 1200) -> subprocess.CompletedProcess:
     proc = subprocess.run(
         [sys.executable, "-m", "hubwh.cli", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
     )

@@ -162,7 +162,8 @@ def _stream(con, sql: str):
     # A cursor of its own: the connection stays free for other queries while this streams.
     cursor = con.cursor()
     try:
-        for batch in cursor.sql(sql).to_arrow_reader(BATCH):
+        # fetch_arrow_reader: what DuckDB 1.4 and 2.x both have (2.x alone has to_arrow_reader)
+        for batch in cursor.sql(sql).fetch_arrow_reader(BATCH):
             yield from batch.to_pylist()
     finally:
         cursor.close()
