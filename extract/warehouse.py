@@ -20,6 +20,7 @@ import pyarrow as pa
 from extract.hf_hub import COLUMNS, TABLES, hf_hub
 from extract.shard import SQL_MACRO as SHARD_MACRO
 from extract.shard import Shard
+from hubwh import lake
 from hubwh.duckdb_settings import connect, duckdb_settings
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
@@ -49,7 +50,18 @@ DUCKDB_FILE_CONFIG = {"storage_compatibility_version": "v1.4.0"}
 
 
 def resolve_db_path(db_path: str | Path | None) -> Path:
-    """The DuckDB file to load into; raises HubwhError when it cannot be written."""
+    """The DuckDB file to load into (with HUBWH_TARGET=lake: the lake's data folder, the lake
+    attached once to check it and create it); raises HubwhError when it cannot be written."""
+    from hubwh import lake
+
+    if lake.active():
+        if db_path and not lake.is_lake(db_path):
+            raise HubwhError("--db names a DuckDB file; with HUBWH_TARGET=lake the warehouse is the lake")
+        db = lake.lake_from_env().data_path
+        connect(db).close()
+        return db
+    if lake.target() == "motherduck":
+        return lake.motherduck_path()
     db = Path(db_path).expanduser().resolve() if db_path else warehouse_path()
     if db.is_dir():
         raise HubwhError(f"the database path {db} is a directory")
@@ -85,17 +97,26 @@ class Warehouse:
         key = hashlib.sha1(str(db_path).encode()).hexdigest()[:8]
         shard = shard or Shard()
         suffix = "" if shard.is_all else f"_shard_{shard.index}_of_{shard.count}"
+        # each shard merges through a staging dataset of its own, so concurrent shards never share one
+        staging = {"staging_dataset_name_layout": f"%s_staging{suffix}"}
+        if lake.is_lake(db_path):
+            destination = _lake_destination(lake.lake_from_env(), db_path, **staging)
+        elif lake.is_motherduck(db_path):
+            destination = motherduck_destination(**staging)
+        else:
+            # dlt opens its own connections: they get the profile's DuckDB settings too
+            destination = dlt.destinations.duckdb(
+                DuckDbCredentials(str(db_path), global_config={**lake.extension_config(), **duckdb_settings(db_path)}),
+                **staging,
+            )
         self.pipeline = dlt.pipeline(
             pipeline_name=f"hf_hub_{key}{suffix}",
-            # dlt opens its own connections: they get the profile's DuckDB settings too
-            destination=dlt.destinations.duckdb(
-                DuckDbCredentials(str(db_path), global_config=duckdb_settings(db_path)),
-                staging_dataset_name_layout=f"%s_staging{suffix}",
-            ),
+            destination=destination,
             dataset_name=DATASET,
             pipelines_dir=str(self.pipelines_dir),
             progress=None,
         )
+        self._lake_session = None
         self.rows_loaded: dict[str, int] = {t: 0 for t in TABLES}
         self.loads = 0
 
@@ -136,8 +157,17 @@ class Warehouse:
             self.rows_loaded[t] += len(rows)
 
     # -- reading -------------------------------------------------------------------------
-    def _connect(self) -> duckdb.DuckDBPyConnection:
-        con = connect(self.db_path)
+    def _connect(self):
+        # A file is opened per query (dlt must find it unlocked); a lake session is kept, since
+        # attaching costs a catalog round trip and DuckLake lets dlt write beside it. A DuckDB-file
+        # catalog allows one attachment per process, so it too is opened per query.
+        if lake.is_lake(self.db_path) and lake.lake_from_env().kind != "duckdb":
+            if self._lake_session is None:
+                self._lake_session = connect(self.db_path)
+            con = self._lake_session.cursor()
+            con.execute(f"USE {lake.ALIAS}")
+        else:
+            con = connect(self.db_path)
         con.execute(SHARD_MACRO)  # the crawl's SQL may ask which shard a repo is in
         return con
 
@@ -166,12 +196,46 @@ class Warehouse:
 
     def columns(self) -> dict[str, set[str]]:
         rows = self.query_arrow(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?", [DATASET]
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = ?",
+            [DATASET],
         ).to_pylist()
         out: dict[str, set[str]] = {}
         for r in rows:
             out.setdefault(r["table_name"], set()).add(r["column_name"])
         return out
+
+
+def _lake_destination(the_lake: lake.Lake, db_path: Path, **options):
+    """dlt's ducklake destination on the lake: its connections get the extension folder (set
+    before the extensions load, so no download), the profile's settings, and the same catalog
+    and data folder our own sessions attach; the password stays in PGPASSWORD."""
+    import dlt
+    from dlt.destinations.impl.ducklake.configuration import DuckLakeCredentials
+
+    credentials = DuckLakeCredentials(
+        ducklake_name=lake.ALIAS,
+        metadata_schema=lake.METADATA_SCHEMA,
+        catalog=the_lake.dlt_catalog(),
+        storage=the_lake.data_path.as_uri() + "/",
+    )
+    settings = {**lake.extension_config(), **duckdb_settings(db_path)}
+    # extension_directory and the autoload switches are SET before the first LOAD below
+    credentials.global_config = settings
+    credentials.statements = [f"LOAD {name}" for name in the_lake.extensions()]
+    return dlt.destinations.ducklake(credentials=credentials, **options)
+
+
+def motherduck_destination(**options):
+    """dlt's motherduck destination on the database dbt's `motherduck` output builds on
+    (md:$HUBWH_MD_DATABASE, schema raw), the token from MOTHERDUCK_TOKEN."""
+    import dlt
+    from dlt.destinations.impl.motherduck.configuration import MotherDuckCredentials
+
+    credentials = MotherDuckCredentials()
+    credentials.database = lake.motherduck_database()
+    credentials.password = lake.motherduck_token()
+    return dlt.destinations.motherduck(credentials=credentials, **options)
 
 
 @dataclass
@@ -206,5 +270,5 @@ def _first_line(exc: BaseException) -> str:
     cause = exc
     while getattr(cause, "__cause__", None) is not None:
         cause = cause.__cause__
-    text = str(cause).strip().splitlines()
+    text = lake.scrub(str(cause)).strip().splitlines()
     return text[0] if text else type(cause).__name__

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from hubwh import lake
 from hubwh.duckdb_settings import apply_settings
 from hubwh.errors import HubwhError
 from hubwh.paths import PROJECT_ROOT, warehouse_path
@@ -49,6 +50,10 @@ def run_dbt(args: list[str], db_path: str | Path | None = None, *, quiet: bool =
         os.environ["HUBWH_TEMP_DIR"] = str(Path(os.environ["HUBWH_TEMP_DIR"]).expanduser().resolve())
     os.environ.setdefault("DO_NOT_TRACK", "1")
     full = list(args) + ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    if lake.target() != "local" and not _target_arg(args):
+        if lake.active():
+            lake.lake_from_env()  # the catalog's password into PGPASSWORD, out of what dbt renders
+        full += ["--target", lake.target()]
     if quiet:
         full = ["--quiet", "--log-level-file", "warn"] + full
     cwd = os.getcwd()
@@ -58,28 +63,33 @@ def run_dbt(args: list[str], db_path: str | Path | None = None, *, quiet: bool =
     finally:
         os.chdir(cwd)
     if result.exception is not None:
-        raise HubwhError(f"dbt {' '.join(args)} failed: {result.exception}")
+        raise HubwhError(f"dbt {' '.join(args)} failed: {lake.scrub(str(result.exception))}")
     if not result.success:
         failed = []
         for r in getattr(result.result, "results", None) or []:
             status = str(getattr(r, "status", ""))
             if status.lower() in ("error", "fail"):
                 failed.append(f"{r.node.name} ({status}): {(r.message or '').strip()[:300]}")
-        raise HubwhError(f"dbt {' '.join(args)} failed:\n  " + "\n  ".join(failed or ["see dbt output"]))
+        raise HubwhError(lake.scrub(f"dbt {' '.join(args)} failed:\n  " + "\n  ".join(failed or ["see dbt output"])))
     if args and args[0] in WRITING_COMMANDS and _local_target(args) and db.exists():
         compact(db)
         publish(db)
     return result
 
 
-def _local_target(args: list[str]) -> bool:
-    # compaction and publishing concern the single-file default (the `local` output)
-    target = os.environ.get("DBT_TARGET", "local")
+def _target_arg(args: list[str]) -> str | None:
     for i, arg in enumerate(args):
         if arg in ("--target", "-t") and i + 1 < len(args):
-            target = args[i + 1]
-        elif arg.startswith("--target="):
-            target = arg.partition("=")[2]
+            return args[i + 1]
+        if arg.startswith("--target="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _local_target(args: list[str]) -> bool:
+    # compaction and publishing concern the single-file default (the `local` output); a lake
+    # needs neither: its readers see committed snapshots and are never blocked
+    target = _target_arg(args) or (lake.target() if lake.target() != "local" else os.environ.get("DBT_TARGET", "local"))
     return target == "local"
 
 
@@ -105,7 +115,8 @@ def compact(db: Path) -> None:
     tmp = db.with_name(db.name + ".compact")
     _remove(tmp, Path(f"{tmp}.wal"))
     started = time.perf_counter()
-    con = apply_settings(duckdb.connect(), db)  # an in-memory session spilling where the warehouse does
+    # an in-memory session spilling where the warehouse does
+    con = apply_settings(duckdb.connect(config=lake.extension_config()), db)
     try:
         con.execute(f"ATTACH {_quote(db)} AS hubwh_src")
         con.execute("CHECKPOINT hubwh_src")  # nothing left in a WAL that would outlive its file
@@ -149,7 +160,8 @@ def publish(db: str | Path | None = None, target: str | Path | None = None) -> P
     tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
     _remove(tmp, Path(f"{tmp}.wal"))
     started = time.perf_counter()
-    con = apply_settings(duckdb.connect(), db)  # an in-memory session spilling where the warehouse does
+    # an in-memory session spilling where the warehouse does
+    con = apply_settings(duckdb.connect(config=lake.extension_config()), db)
     try:
         con.execute(f"ATTACH {_quote(db)} AS hubwh_src (READ_ONLY)")
         have: dict[str, set[str]] = {}
@@ -203,7 +215,11 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0].startswith("-"):
         argv = ["build"] + argv
     db = warehouse_path()
-    if argv[0] in ("build", "run", "test", "seed") and not db.exists():
+    if lake.active():
+        from hubwh.duckdb_settings import connect
+
+        connect(db, read_only=True).close()  # attaches the lake or says in one line why not
+    elif argv[0] in ("build", "run", "test", "seed") and not db.exists():
         raise HubwhError(f"no warehouse at {db}: run `hubwh crawl` (or `hubwh demo`) first")
     run_dbt(argv, db)
     return 0

@@ -49,10 +49,23 @@ def duckdb_settings(db_path: str | Path | None = None, root: Path = PROJECT_ROOT
 
     jinja = jinja2.Environment(undefined=jinja2.StrictUndefined)
     out = {key: jinja.from_string(template).render(env_var=env_var) for key, template in _templates(root)}
+    if out.get("memory_limit", "").strip().endswith("%"):
+        out["memory_limit"] = absolute_memory(out["memory_limit"])
     if out.get("temp_directory"):
         # dbt runs from the project root: a relative folder must mean the same to every process
         out["temp_directory"] = str(Path(out["temp_directory"]).expanduser().resolve())
     return out
+
+
+def absolute_memory(share: str) -> str:
+    """A share of the machine's memory ('50%') as a size DuckDB 1.4 takes ('11993MiB'): DuckDB
+    1.4 knows no percentages, and profiles.yml keeps the default written as a share."""
+    try:
+        fraction = float(share.strip().rstrip("%")) / 100
+    except ValueError:
+        raise HubwhError(f"HUBWH_MEMORY_LIMIT={share!r} is neither a size (8GB) nor a share (50%)") from None
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(1, int(total * fraction / 2**20))}MiB"
 
 
 def apply_settings(con: duckdb.DuckDBPyConnection, db_path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -65,10 +78,46 @@ def apply_settings(con: duckdb.DuckDBPyConnection, db_path: str | Path | None = 
 
 def connect(db_path: str | Path | None = None, *, read_only: bool = False, config: dict | None = None):
     """duckdb.connect with the warehouse's settings applied (db_path None: an in-memory database
-    whose temp folder is the warehouse's)."""
-    con = duckdb.connect(str(db_path) if db_path is not None else ":memory:", read_only=read_only, config=config or {})
+    whose temp folder is the warehouse's). Extensions come from the installed packages only
+    (hubwh/lake.py). When db_path names the lake (HUBWH_TARGET=lake), the connection is an
+    in-memory session with the DuckLake attached as `lake` and in use, so the warehouse's
+    unqualified names (`raw.models`, `marts.repo_activity`) mean the lake's tables."""
+    from hubwh import lake
+
+    config = {**lake.extension_config(), **(config or {})}
+    if lake.is_lake(db_path):
+        return _connect_lake(lake.lake_from_env(), db_path, read_only=read_only, config=config)
+    if lake.is_motherduck(db_path):
+        # a network service: its extension comes from MotherDuck when first used (never offline)
+        config.update(autoinstall_known_extensions=True, autoload_known_extensions=True)
+        config["motherduck_token"] = lake.motherduck_token()
+        return duckdb.connect(Path(db_path).name, read_only=read_only, config=config)
+    con = duckdb.connect(str(db_path) if db_path is not None else ":memory:", read_only=read_only, config=config)
     try:
         return apply_settings(con, db_path)
+    except BaseException:
+        con.close()
+        raise
+
+
+def _connect_lake(the_lake, db_path, *, read_only: bool, config: dict):
+    from hubwh import lake
+
+    config.pop("storage_compatibility_version", None)  # a property of DuckDB files, not of a lake
+    con = duckdb.connect(":memory:", config=config)
+    try:
+        apply_settings(con, db_path)
+        for name in the_lake.extensions():
+            con.execute(f"LOAD {name}")
+        the_lake.data_path.mkdir(parents=True, exist_ok=True)
+        con.execute(the_lake.attach_sql(read_only=read_only))
+        con.execute(f"USE {lake.ALIAS}")
+        return con
+    except duckdb.Error as exc:
+        con.close()
+        raise HubwhError(
+            f"cannot attach the lake ({the_lake.catalog}): {lake.scrub(str(exc).splitlines()[0])}"
+        ) from None
     except BaseException:
         con.close()
         raise

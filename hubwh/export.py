@@ -24,11 +24,12 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=None) -> l
     none of them."""
     import duckdb
 
+    from hubwh import lake
     from hubwh.duckdb_settings import connect
 
     marts = public_marts() if marts is None else marts
     db = Path(db_path)
-    if not db.exists():
+    if not db.exists() and not lake.is_lake(db):
         raise HubwhError(f"no warehouse at {db}: run `hubwh crawl` and `hubwh build` (or `hubwh demo`) first")
     out = Path(out_dir)
     try:
@@ -44,7 +45,8 @@ def export_parquet(db_path: str | Path, out_dir: str | Path, *, marts=None) -> l
         present = {
             r[0]
             for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
+                "select table_name from information_schema.tables "
+                "where table_catalog = current_database() and table_schema = 'marts'"
             ).fetchall()
         }
         for name in marts:

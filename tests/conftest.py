@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# PostgreSQL of the tests' own (session fixtures `postgres` and `new_lake`: DuckLakes catalogued in it)
+from postgres import new_lake, postgres  # noqa: F401
+
 from hubwh.demo import DEMO_SEED, DEMO_SIZES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +24,7 @@ os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 # Fixtures that write a synthetic Hub and crawl it, or build a whole warehouse with dbt (seconds to
 # minutes each). Every test that uses one, directly or through another fixture, is marked `slow`
 # (pytest_collection_modifyitems below), so `make test-fast` (`-m "not slow"`) never builds one.
-SLOW_FIXTURES: set[str] = {"synth_snapshot", "crawled_db", "warehouse", "duck"}
+SLOW_FIXTURES: set[str] = {"synth_snapshot", "crawled_db", "warehouse", "duck", "postgres", "new_lake"}
 
 
 def slow_fixture(fixture_function):

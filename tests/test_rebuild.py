@@ -46,7 +46,9 @@ def test_settings_are_the_profile_defaults_unless_set(monkeypatch):
     for name in ("HUBWH_MEMORY_LIMIT", "HUBWH_THREADS", "HUBWH_TEMP_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HUBWH_DB", "/data/w.duckdb")
-    assert duckdb_settings() == {"memory_limit": "50%", "threads": "2", "temp_directory": "/data/w.duckdb.tmp"}
+    # the default share (50%) as a size: DuckDB 1.4 takes no percentages
+    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 2**20
+    assert duckdb_settings() == {"memory_limit": f"{half}MiB", "threads": "2", "temp_directory": "/data/w.duckdb.tmp"}
     monkeypatch.setenv("HUBWH_MEMORY_LIMIT", "6GB")
     assert duckdb_settings("/x/y.duckdb")["memory_limit"] == "6GB"
     assert duckdb_settings("/x/y.duckdb")["temp_directory"] == "/x/y.duckdb.tmp"

@@ -63,10 +63,14 @@ def _load(snapshot: Path, db: Path, **scope) -> Path:
 def differences(a: Path, b: Path, schema: str, tables: list[str] | None = None) -> list[str]:
     """Every table of `schema` in both files, compared as multisets of rows (volatile columns
     aside, doubles to 10 significant digits); what differs, in words."""
+    # Each file under its own name: dbt's views name their database (the file's stem), and DuckDB
+    # 1.4 binds a view's names as written, so an attached file must keep that name.
+    ca, cb = Path(a).stem, Path(b).stem
+    assert ca != cb, "two files of one name cannot be attached side by side"
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
-        con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
+        con.execute(f"ATTACH '{a}' AS \"{ca}\" (READ_ONLY)")
+        con.execute(f"ATTACH '{b}' AS \"{cb}\" (READ_ONLY)")
 
         def names(db: str) -> set[str]:
             sql = "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ?"
@@ -80,11 +84,11 @@ def differences(a: Path, b: Path, schema: str, tables: list[str] | None = None) 
             return con.execute(sql, [db, schema, table]).fetchall()
 
         found = []
-        in_a, in_b = names("a"), names("b")
+        in_a, in_b = names(ca), names(cb)
         wanted = set(tables) if tables is not None else in_a | in_b
         found += [f"{schema}.{t} only in one file" for t in sorted(wanted & (in_a ^ in_b))]
         for t in sorted(wanted & in_a & in_b):
-            cols_a, cols_b = columns("a", t), columns("b", t)
+            cols_a, cols_b = columns(ca, t), columns(cb, t)
             if cols_a != cols_b:
                 found.append(f"{schema}.{t}: columns differ")
                 continue
@@ -95,10 +99,12 @@ def differences(a: Path, b: Path, schema: str, tables: list[str] | None = None) 
 
             sel = ", ".join(expr(c, typ) for c, typ in cols_a if c not in VOLATILE)
             only_a = con.execute(
-                f"SELECT count(*) FROM (SELECT {sel} FROM a.{schema}.{t} EXCEPT ALL SELECT {sel} FROM b.{schema}.{t})"
+                f'SELECT count(*) FROM (SELECT {sel} FROM "{ca}".{schema}.{t} '
+                f'EXCEPT ALL SELECT {sel} FROM "{cb}".{schema}.{t})'
             ).fetchone()[0]
             only_b = con.execute(
-                f"SELECT count(*) FROM (SELECT {sel} FROM b.{schema}.{t} EXCEPT ALL SELECT {sel} FROM a.{schema}.{t})"
+                f'SELECT count(*) FROM (SELECT {sel} FROM "{cb}".{schema}.{t} '
+                f'EXCEPT ALL SELECT {sel} FROM "{ca}".{schema}.{t})'
             ).fetchone()[0]
             if only_a or only_b:
                 found.append(f"{schema}.{t}: {only_a} rows only in {a.name}, {only_b} only in {b.name}")

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from hubwh import lake
 from hubwh.duckdb_settings import connect
 from hubwh.errors import HubwhError
 from hubwh.project import public_marts, rq1_activities
@@ -40,7 +41,7 @@ class Warehouse:
 
     def __init__(self, db_path: str | Path):
         self.path = Path(db_path)
-        if not self.path.exists():
+        if not self.path.exists() and not lake.is_lake(self.path):
             raise HubwhError(
                 f"no warehouse at {self.path}: run `hubwh crawl` and `hubwh build` (or `hubwh demo`) first"
             )
@@ -49,7 +50,8 @@ class Warehouse:
         except duckdb.Error as exc:
             raise HubwhError(f"cannot open {self.path} read-only: {exc}") from exc
         rows = self.con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns"
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database()"  # a lake session also sees its catalog's database
         ).fetchall()
         self._columns: dict[tuple[str, str], list[str]] = {}
         for schema, table, column in rows:

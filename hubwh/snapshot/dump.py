@@ -18,8 +18,6 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from hubwh.errors import HubwhError
 from hubwh.snapshot.format import REPO_TYPES, SnapshotWriter
 
@@ -164,7 +162,8 @@ def _stream(con, sql: str):
     # A cursor of its own: the connection stays free for other queries while this streams.
     cursor = con.cursor()
     try:
-        for batch in cursor.sql(sql).to_arrow_reader(BATCH):
+        # fetch_arrow_reader: what DuckDB 1.4 and 2.x both have (2.x alone has to_arrow_reader)
+        for batch in cursor.sql(sql).fetch_arrow_reader(BATCH):
             yield from batch.to_pylist()
     finally:
         cursor.close()
@@ -173,11 +172,13 @@ def _stream(con, sql: str):
 def dump_snapshot(db_path: str | Path, out: str | Path, *, progress: bool = True) -> dict[str, int]:
     """Write the raw schema of `db_path` as a snapshot in `out`; returns the record counts."""
     from extract.progress import CrawlProgress
+    from hubwh import lake
+    from hubwh.duckdb_settings import connect
 
     db = Path(db_path)
-    if not db.is_file():
+    if not db.is_file() and not lake.is_lake(db):
         raise HubwhError(f"no warehouse at {db}")
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(db, read_only=True)  # the file, or the lake
     bars = CrawlProgress(progress)
     try:
         have = {

@@ -254,8 +254,9 @@ def _stage_connection(folder: Path, db: Path, scope: Scope) -> duckdb.DuckDBPyCo
     """A scratch DuckDB file (what is staged lives on disk, not in memory) with the warehouse's
     memory, threads and temp folder."""
     from hubwh.duckdb_settings import apply_settings
+    from hubwh.lake import extension_config
 
-    con = duckdb.connect(str(folder / "stage.duckdb"))
+    con = duckdb.connect(str(folder / "stage.duckdb"), config=extension_config())
     apply_settings(con, db)
     con.execute("SET enable_progress_bar = false")
     con.execute("SET TimeZone = 'UTC'")  # an ISO date without an offset is UTC, as parse_ts says
@@ -384,10 +385,11 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
 def _check_and_join(snap: Snapshot, scope: Scope, folder: Path, now: datetime, db: Path) -> None:
     """Stage 2: refuse duplicates; keep the per-repo rows a crawl would fetch; build fetch_log."""
     from hubwh.duckdb_settings import apply_settings
+    from hubwh.lake import extension_config
     from hubwh.snapshot.columnar import physical_line
 
     stage = {t: f"{folder}/{t}.*.parquet" for t in (*TABLES, "outcomes")}
-    con = duckdb.connect()
+    con = duckdb.connect(config=extension_config())
     try:
         apply_settings(con, db)
         con.execute("SET preserve_insertion_order = false")
@@ -606,7 +608,9 @@ def _load_raw(wh, folder: Path, run: pa.Table, write_disposition: str) -> None:
             load_id = getattr(exc, "load_id", None)
         pipeline.drop_pending_packages()  # a later crawl must not finish this load
         if load_id:
-            con = duckdb.connect(str(wh.db_path))
+            from hubwh.duckdb_settings import connect
+
+            con = connect(wh.db_path)  # the file, or the lake
             try:
                 for t in TABLES:
                     try:

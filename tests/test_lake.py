@@ -1,0 +1,212 @@
+"""The warehouse on a DuckLake catalogued in a real PostgreSQL (tests/postgres.py): a reader holding a
+connection and querying marts in a loop is never blocked or broken by a crawl and a `dbt build`,
+and sees the new snapshot once the build commits; the lake's marts equal the single-file
+warehouse's for the same synthetic Hub; the catalog password reaches no log, file, catalog table,
+dlt state or error message. Every step runs as the user runs it (`hubwh ...` in a child process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import slow_fixture
+from postgres import PASSWORD
+
+from hubwh.paths import PROJECT_ROOT
+from hubwh.project import public_marts
+
+# the lake's fixture runs two loads and two builds on a PostgreSQL catalog: minutes, not seconds
+pytestmark = pytest.mark.timeout(1800)
+
+SIZES = {"models": 40, "datasets": 10, "spaces": 20}
+SEED = 5
+# the lake's first state: a sample of the models, loaded (one dlt load) and built without tests
+FIRST_LOAD = ["--types", "model", "--sample", "0.3", "--seed", "1"]
+NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+
+READER = r"""
+import json, os, sys, time
+from hubwh.duckdb_settings import connect
+from hubwh.lake import lake_from_env
+
+log, stop = sys.argv[1], sys.argv[2]
+con = connect(lake_from_env().data_path, read_only=True)  # held for the whole run
+with open(log, "a", buffering=1) as out:
+    while not os.path.exists(stop):
+        try:
+            n, likes = con.execute(
+                "select count(*), sum(coalesce(n_likes, 0)) from marts.repo_activity"
+            ).fetchone()
+            users = con.execute("select count(*) from marts.developers").fetchone()[0]
+            out.write(json.dumps({"t": time.time(), "repos": n, "likes": int(likes or 0), "developers": users}) + "\n")
+        except Exception as exc:
+            out.write(json.dumps({"t": time.time(), "error": f"{type(exc).__name__}: {exc}"}) + "\n")
+        time.sleep(0.25)
+"""
+
+
+def _hubwh(args: list[str], env: dict, cwd: Path, timeout: int = 1200) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hubwh.cli", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
+    assert proc.returncode == 0, f"hubwh {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc
+
+
+def _child_env(lake: dict, work: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBWH_", "PGPASSWORD"))}
+    return {
+        **env,
+        **lake,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "DBT_LOG_PATH": str(work / "dbt-logs"),
+        "DBT_TARGET_PATH": str(work / "dbt-target"),
+        "DO_NOT_TRACK": "1",
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+    }
+
+
+@pytest.fixture(scope="module")
+@slow_fixture
+def tiny_hub(tmp_path_factory) -> Path:
+    from hubwh.synth import generate
+
+    out = tmp_path_factory.mktemp("lake-hub") / "hub"
+    generate(out, seed=SEED, **SIZES)
+    return out
+
+
+@pytest.fixture(scope="module")
+@slow_fixture
+def lake_run(tiny_hub, new_lake, tmp_path_factory):
+    """A lake loaded (a sample of the models) and built (two marts and their parents); then, while a
+    reader process queries its marts, crawled in full and built (`hubwh build`: every model and test)."""
+    from hubwh.emulator import Emulator
+
+    work = tmp_path_factory.mktemp("lake-run")
+    lake = new_lake("run")
+    env = _child_env(lake, work)
+    pipelines = ["--pipelines-dir", str(work / "pipelines"), "--no-progress", "--budget", "none"]
+    outputs: list[str] = []
+    with Emulator(tiny_hub) as emu:
+        crawl = ["crawl", "--endpoint", emu.url, *pipelines, "--flush-seconds", "60"]
+        for args in (
+            ["snapshot", "load", str(tiny_hub), *FIRST_LOAD, "--pipelines-dir", str(work / "pipelines")],
+            ["build", "--select", "+repo_activity +developers", *NO_TESTS],
+        ):
+            proc = _hubwh(args, env, work)
+            outputs += [proc.stdout, proc.stderr]
+        log, stop = work / "reader.jsonl", work / "reader.stop"
+        reader = subprocess.Popen([sys.executable, "-c", READER, str(log), str(stop)], env=env, cwd=work)
+        try:
+            deadline = time.monotonic() + 60
+            while not (log.exists() and log.read_text().strip()):
+                assert reader.poll() is None and time.monotonic() < deadline, "the reader did not start"
+                time.sleep(0.2)
+            phases = {"crawl": time.time()}
+            proc = _hubwh(crawl, env, work)
+            outputs += [proc.stdout, proc.stderr]
+            phases["build"] = time.time()
+            proc = _hubwh(["build"], env, work)
+            outputs += [proc.stdout, proc.stderr]
+            phases["built"] = time.time()
+            time.sleep(1.5)  # a few reads after the build
+        finally:
+            stop.touch()
+            reader.wait(timeout=30)
+    reads = [json.loads(line) for line in log.read_text().splitlines()]
+    return {"env": env, "lake": lake, "work": work, "reads": reads, "phases": phases, "outputs": outputs}
+
+
+@pytest.fixture(scope="module")
+@slow_fixture
+def single_file(tiny_hub, tmp_path_factory) -> Path:
+    """The same synthetic Hub crawled into the single-file default and built."""
+    from extract.pipeline import crawl
+    from hubwh.build import dbt_build
+    from hubwh.emulator import Emulator
+
+    db = tmp_path_factory.mktemp("lake-single") / "warehouse.duckdb"
+    with Emulator(tiny_hub) as emu:
+        crawl(endpoint=emu.url, db_path=db, budget=None, progress=False, pipelines_dir=db.parent / "pipelines")
+    dbt_build(db, quiet=True)
+    return db
+
+
+def test_reader_never_blocked_and_sees_the_new_snapshot(lake_run):
+    reads, phases = lake_run["reads"], lake_run["phases"]
+    errors = [r["error"] for r in reads if "error" in r]
+    assert not errors, errors[:3]
+    during_crawl = [r for r in reads if phases["crawl"] <= r["t"] < phases["build"]]
+    during_build = [r for r in reads if phases["build"] <= r["t"] < phases["built"]]
+    after = [r for r in reads if r["t"] > phases["built"] + 0.5]
+    assert during_crawl and during_build and after, (len(during_crawl), len(during_build), len(after))
+    before = reads[0]
+    # the first build saw the sample of models first loaded; the reader kept that snapshot through
+    # the full crawl (raw changes, marts do not) and got the new one once the build committed
+    assert 0 < before["repos"] < SIZES["models"]
+    assert {r["repos"] for r in during_crawl} == {before["repos"]}
+    assert {r["repos"] for r in after} == {sum(SIZES.values())}
+    assert after[-1]["developers"] > before["developers"]
+
+
+def _frame(con, mart: str) -> pd.DataFrame:
+    df = con.execute(f'select * from marts."{mart}"').df()
+    return df.sort_values(list(df.columns), ignore_index=True, key=lambda s: s.astype(str))
+
+
+def test_lake_marts_equal_the_single_file_marts(lake_run, single_file, monkeypatch):
+    from hubwh.duckdb_settings import connect
+
+    for key, value in lake_run["lake"].items():
+        monkeypatch.setenv(key, value)
+    lake_con = connect(Path(lake_run["lake"]["HUBWH_LAKE_DATA_PATH"]), read_only=True)
+    file_con = duckdb.connect(str(single_file), read_only=True)
+    try:
+        for mart in public_marts():
+            lake_df, file_df = _frame(lake_con, mart), _frame(file_con, mart)
+            assert len(file_df) or mart in ("identity_merge_candidates",), f"{mart} is empty on the tiny Hub"
+            pd.testing.assert_frame_equal(lake_df, file_df, check_dtype=False, rtol=1e-9, obj=mart)
+    finally:
+        lake_con.close()
+        file_con.close()
+
+
+def test_catalog_password_goes_nowhere(lake_run, postgres):
+    work = lake_run["work"]
+    assert PASSWORD in lake_run["lake"]["HUBWH_LAKE_CATALOG"]  # it was given in the catalog string
+    assert not [text for text in lake_run["outputs"] if PASSWORD in text]
+    needle = PASSWORD.encode()
+    leaked = [p for p in work.rglob("*") if p.is_file() and needle in p.read_bytes()]
+    data = Path(lake_run["lake"]["HUBWH_LAKE_DATA_PATH"])
+    leaked += [p for p in data.rglob("*") if p.is_file() and needle in p.read_bytes()]
+    assert not leaked, leaked  # dbt's logs and target, dlt's pipeline folder and state, Parquet files
+    assert list((work / "dbt-logs").glob("*.log")) and list((work / "pipelines").iterdir())  # they were written
+    db = re.search(r"dbname=(\S+)", lake_run["lake"]["HUBWH_LAKE_CATALOG"]).group(1)
+    dump = postgres.dump(db)
+    assert "ducklake_snapshot" in dump and PASSWORD not in dump  # the catalog's own tables
+
+
+def test_errors_name_the_lake_but_not_the_password(new_lake, tmp_path):
+    lake = new_lake("wrong")
+    for broken in (
+        lake["HUBWH_LAKE_CATALOG"].replace("dbname=lake_wrong", "dbname=no_such_db"),
+        re.sub(r"port=\d+", "port=1", lake["HUBWH_LAKE_CATALOG"]),
+    ):
+        env = _child_env({**lake, "HUBWH_LAKE_CATALOG": broken}, tmp_path)
+        for args in (["crawl", "--endpoint", "http://127.0.0.1:9", "--no-progress"], ["report"], ["build"]):
+            proc = subprocess.run(
+                [sys.executable, "-m", "hubwh.cli", *args], env=env, cwd=tmp_path, capture_output=True, text=True
+            )
+            assert proc.returncode == 2, (args, proc.stdout[-500:], proc.stderr[-2000:])
+            assert PASSWORD not in proc.stdout + proc.stderr
+            lines = proc.stderr.strip().splitlines()
+            assert len(lines) == 1 and "lake" in lines[0], (args, proc.stderr[-2000:])
