@@ -138,11 +138,23 @@ class Warehouse:
             p.drop_pending_packages()
 
     def ensure_tables(self) -> None:
-        """Create any raw table (or column) of the contract still missing, empty."""
-        have = self.columns()
-        if all(set(name for name, _ in COLUMNS[t]) <= have.get(t, set()) for t in TABLES):
-            return
-        self.pipeline.run(hf_hub(create_all=True), loader_file_format="parquet")
+        """Create any raw table (or column) of the contract still missing, empty. On a lake, shards
+        started together create the same tables at once and DuckLake lets one of them commit: the
+        others find the tables there on a second look."""
+        attempts = 4 if lake.is_lake(self.db_path) else 1
+        for attempt in range(attempts):
+            have = self.columns()
+            if all(set(name for name, _ in COLUMNS[t]) <= have.get(t, set()) for t in TABLES):
+                return
+            try:
+                self.pipeline.run(hf_hub(create_all=True), loader_file_format="parquet")
+                return
+            except Exception as exc:
+                if attempt == attempts - 1:
+                    raise HubwhError(f"creating the raw tables in {self.db_path} failed: {_first_line(exc)}") from exc
+                log.info("creating the raw tables met a concurrent writer; looking again")
+                self.pipeline.drop_pending_packages()
+                time.sleep(0.5 * (attempt + 1))
 
     def load(self, batch: dict[str, list[dict] | pa.Table]) -> None:
         batch = {t: rows for t, rows in batch.items() if rows is not None and len(rows)}

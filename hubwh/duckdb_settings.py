@@ -9,6 +9,7 @@ report, the export, compaction and publishing) renders the same entries here, wi
 from __future__ import annotations
 
 import os
+import time
 from functools import cache
 from pathlib import Path
 
@@ -100,6 +101,20 @@ def connect(db_path: str | Path | None = None, *, read_only: bool = False, confi
         raise
 
 
+def _attach_lake(con: duckdb.DuckDBPyConnection, attach_sql: str, attempts: int = 6) -> None:
+    """ATTACH a lake. Two processes attaching a fresh catalog at the same moment both create
+    DuckLake's metadata tables, and the slower one fails with "already exists": by then the
+    catalog is initialised, so attaching again succeeds (shards started together, §13)."""
+    for attempt in range(attempts):
+        try:
+            con.execute(attach_sql)
+            return
+        except duckdb.Error as exc:
+            if "already exists" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def _connect_lake(the_lake, db_path, *, read_only: bool, config: dict):
     from hubwh import lake
 
@@ -110,7 +125,7 @@ def _connect_lake(the_lake, db_path, *, read_only: bool, config: dict):
         for name in the_lake.extensions():
             con.execute(f"LOAD {name}")
         the_lake.data_path.mkdir(parents=True, exist_ok=True)
-        con.execute(the_lake.attach_sql(read_only=read_only))
+        _attach_lake(con, the_lake.attach_sql(read_only=read_only))
         con.execute(f"USE {lake.ALIAS}")
         return con
     except duckdb.Error as exc:

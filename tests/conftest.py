@@ -81,9 +81,10 @@ def warehouse(crawled_db) -> Path:
 
 @pytest.fixture()
 def duck(warehouse):
-    """A read-only DuckDB connection to the built warehouse."""
-    import duckdb
+    """A read-only DuckDB connection to the built warehouse, configured as hubwh's own (DuckDB 1.4
+    refuses a second connection to one file in one process with a different configuration)."""
+    from hubwh.duckdb_settings import connect
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     yield con
     con.close()

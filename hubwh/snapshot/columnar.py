@@ -106,10 +106,14 @@ def _all_text(v: str) -> str:
     return f"len(list_filter(json_extract({v}, '$[*]'), lambda x: json_type(x) <> 'VARCHAR')) = 0"
 
 
+def _json_array(items: str) -> str:
+    """json.dumps of a list of JSON texts; DuckDB 1.4's array_to_string gives NULL for an empty list."""
+    return f"'[' || coalesce(array_to_string({items}, ', '), '') || ']'"
+
+
 def _list_json(v: str, path: str = "$[*]") -> str:
     """json.dumps of a list of text."""
-    items = f"list_transform(json_extract_string({v}, '{path}'), lambda x: to_json(x)::VARCHAR)"
-    return f"'[' || array_to_string({items}, ', ') || ']'"
+    return _json_array(f"list_transform(json_extract_string({v}, '{path}'), lambda x: to_json(x)::VARCHAR)")
 
 
 def _text_list(v: str) -> tuple[str, str]:
@@ -275,7 +279,7 @@ def _commit_rules(it: str) -> list:
         ("commit_id", "", (f"json_type({cid}) = 'VARCHAR'", f"json_extract_string({cid}, '$')")),
         ("title", "", _required(f'{it}."title"', _text(f'{it}."title"'))),
         ("committed_at", "", _required(f'{it}."date"', _ts(f'{it}."date"'))),
-        ("authors", "", (f"{authors} IS NOT NULL AND {users_ok}", f"'[' || array_to_string({users}, ', ') || ']'")),
+        ("authors", "", (f"{authors} IS NOT NULL AND {users_ok}", _json_array(users))),
     ]
 
 
