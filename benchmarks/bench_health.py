@@ -23,13 +23,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+
+from benchmarks.stage_process import run_stage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TODAY = {"models": 2_500_000, "datasets": 600_000, "spaces": 1_000_000, "developers": 700_000}
@@ -202,18 +202,8 @@ def write_hub(db: Path, scale: float, seed: int) -> dict:
 
 
 def child(stage: list[str]) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), DO_NOT_TRACK="1")
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_health", *stage],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        print(proc.stdout[-4000:], proc.stderr[-4000:], file=sys.stderr)
-        raise SystemExit(f"stage {stage[:2]} failed")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    """Run `python -m benchmarks.bench_health --stage ...` in a fresh process; its JSON report."""
+    return run_stage("benchmarks.bench_health", stage)
 
 
 def stage(args) -> dict:

@@ -23,13 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+
+from benchmarks.stage_process import run_stage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LINEAGE_SELECT = (
@@ -159,18 +160,7 @@ def peak_rss_mib() -> float:
 
 def child(stage: list[str]) -> dict:
     """Run `python -m benchmarks.bench_lineage --stage ...` in a fresh process; its JSON report."""
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), DO_NOT_TRACK="1")
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_lineage", *stage],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        print(proc.stdout[-4000:], proc.stderr[-4000:], file=sys.stderr)
-        raise SystemExit(f"stage {stage[:2]} failed")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_stage("benchmarks.bench_lineage", stage)
 
 
 def stage_hub(args) -> dict:

@@ -23,12 +23,13 @@ import argparse
 import json
 import math
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks.stage_process import run_stage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCALES = {
@@ -192,18 +193,8 @@ def shortcut_upstream(db: Path) -> dict:
 
 
 def child(stage: list[str]) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), DO_NOT_TRACK="1")
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_time", *stage],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        print(proc.stdout[-4000:], proc.stderr[-4000:], file=sys.stderr)
-        raise SystemExit(f"stage {stage[:2]} failed")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    """Run `python -m benchmarks.bench_time --stage ...` in a fresh process; its JSON report."""
+    return run_stage("benchmarks.bench_time", stage)
 
 
 def _dbt(args, dbt_args: list[str]) -> dict:
