@@ -22,3 +22,14 @@
     {%- endfor %}
     end
 {%- endmacro %}
+
+{#- Every size class with its rank (unknown last), as a query: (size_class, size_class_rank). -#}
+{% macro model_size_class_ranks() -%}
+    select c.size_class, c.size_class_rank
+    from (
+        values
+        {%- for label, lower, upper in model_size_classes() %}
+            ('{{ label }}', {{ loop.index }}){{ "," if not loop.last }}
+        {%- endfor %}
+    ) as c (size_class, size_class_rank)
+{%- endmacro %}

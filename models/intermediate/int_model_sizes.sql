@@ -3,13 +3,7 @@
 -- (macros/model_size_classes.sql: < 100M, 100M-1B, 1B-10B, 10B-100B, >= 100B, unknown).
 -- size_class_rank orders the classes, unknown last.
 with classes as (
-    select c.size_class, c.size_class_rank
-    from (
-        values
-        {%- for label, lower, upper in model_size_classes() %}
-            ('{{ label }}', {{ loop.index }}){{ "," if not loop.last }}
-        {%- endfor %}
-    ) as c (size_class, size_class_rank)
+    {{ model_size_class_ranks() }}
 ),
 
 sized as (

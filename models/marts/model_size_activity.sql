@@ -9,13 +9,7 @@ with models as (
 ),
 
 classes as (
-    select c.size_class, c.size_class_rank
-    from (
-        values
-        {%- for label, lower, upper in model_size_classes() %}
-            ('{{ label }}', {{ loop.index }}){{ "," if not loop.last }}
-        {%- endfor %}
-    ) as c (size_class, size_class_rank)
+    {{ model_size_class_ranks() }}
 ),
 
 activities as (
