@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import slow_fixture
+from conftest import TINY_HUB, slow_fixture
 from postgres import PASSWORD
 
 from hubwh.paths import PROJECT_ROOT
@@ -26,8 +26,6 @@ from hubwh.project import public_marts
 # the lake's fixture runs two loads and two builds on a PostgreSQL catalog: minutes, not seconds
 pytestmark = pytest.mark.timeout(1800)
 
-SIZES = {"models": 40, "datasets": 10, "spaces": 20}
-SEED = 5
 # the lake's first state: a sample of the models, loaded (one dlt load) and built without tests
 FIRST_LOAD = ["--types", "model", "--sample", "0.3", "--seed", "1"]
 NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
@@ -76,16 +74,6 @@ def _child_env(lake: dict, work: Path) -> dict:
 
 @pytest.fixture(scope="module")
 @slow_fixture
-def tiny_hub(tmp_path_factory) -> Path:
-    from hubwh.synth import generate
-
-    out = tmp_path_factory.mktemp("lake-hub") / "hub"
-    generate(out, seed=SEED, **SIZES)
-    return out
-
-
-@pytest.fixture(scope="module")
-@slow_fixture
 def lake_run(tiny_hub, new_lake, tmp_path_factory):
     """A lake loaded (a sample of the models) and built (two marts and their parents); then, while a
     reader process queries its marts, crawled in full and built (`hubwh build`: every model and test)."""
@@ -127,21 +115,12 @@ def lake_run(tiny_hub, new_lake, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-@slow_fixture
-def single_file(tiny_hub, tmp_path_factory) -> Path:
-    """The same synthetic Hub crawled into the single-file default and built."""
-    from extract.pipeline import crawl
-    from hubwh.build import dbt_build
-    from hubwh.emulator import Emulator
-
-    db = tmp_path_factory.mktemp("lake-single") / "warehouse.duckdb"
-    with Emulator(tiny_hub) as emu:
-        crawl(endpoint=emu.url, db_path=db, budget=None, progress=False, pipelines_dir=db.parent / "pipelines")
-    dbt_build(db, quiet=True)
-    return db
+def single_file(tiny_warehouse) -> Path:
+    """The same synthetic Hub crawled into the single-file default and built (conftest)."""
+    return tiny_warehouse["db"]
 
 
-def test_reader_never_blocked_and_sees_the_new_snapshot(lake_run):
+def test_reader_never_blocked_and_sees_the_new_snapshot(lake_run, single_file):
     reads, phases = lake_run["reads"], lake_run["phases"]
     errors = [r["error"] for r in reads if "error" in r]
     assert not errors, errors[:3]
@@ -152,9 +131,11 @@ def test_reader_never_blocked_and_sees_the_new_snapshot(lake_run):
     before = reads[0]
     # the first build saw the sample of models first loaded; the reader kept that snapshot through
     # the full crawl (raw changes, marts do not) and got the new one once the build committed
-    assert 0 < before["repos"] < SIZES["models"]
+    assert 0 < before["repos"] < TINY_HUB["models"]
     assert {r["repos"] for r in during_crawl} == {before["repos"]}
-    assert {r["repos"] for r in after} == {sum(SIZES.values())}
+    with duckdb.connect(str(single_file), read_only=True) as con:
+        n_repos = con.execute("select count(*) from marts.repo_activity").fetchone()[0]
+    assert {r["repos"] for r in after} == {n_repos}
     assert after[-1]["developers"] > before["developers"]
 
 

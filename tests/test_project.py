@@ -132,3 +132,26 @@ def test_rq1_activity_types_agree_with_the_built_mart(duck):
                 assert known > 0, (name, repo_type)
             else:
                 assert known == 0, (name, repo_type)
+
+
+@pytest.mark.slow
+def test_a_new_warehouse_file_keeps_dbts_partial_parse(tmp_path, monkeypatch):
+    # hubwh.build leaves the file's path out of what makes dbt parse everything again; the
+    # database's name (the file's stem) and every other setting still count
+    from hubwh.build import run_dbt
+
+    logs = tmp_path / "logs"
+    monkeypatch.setenv("DBT_LOG_PATH", str(logs))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+
+    def full_parse_reasons(db) -> list[str]:
+        run_dbt(["parse"], db)
+        text = (logs / "dbt.log").read_text(encoding="utf-8")
+        (logs / "dbt.log").unlink()
+        return re.findall(r"Unable to do partial parsing because (.*)", text)
+
+    assert full_parse_reasons(tmp_path / "a" / "warehouse.duckdb") == ["saved manifest not found. Starting full parse."]
+    assert full_parse_reasons(tmp_path / "b" / "warehouse.duckdb") == []
+    assert full_parse_reasons(tmp_path / "b" / "other.duckdb") == ["profile has changed"]
+    monkeypatch.setenv("HUBWH_MEMORY_LIMIT", "3GB")
+    assert full_parse_reasons(tmp_path / "c" / "other.duckdb") == ["profile has changed"]

@@ -213,13 +213,13 @@ def test_identity_candidates_find_the_planted_aliases(duck, synth_snapshot):
 
 
 @pytest.fixture(scope="module")
-def auto_merged_warehouse(crawled_db, tmp_path_factory):
-    """A copy of the crawled warehouse built with automatic identity acceptance on, so
+def auto_merged_warehouse(warehouse, tmp_path_factory):
+    """A copy of the warehouse with the network rebuilt with automatic identity acceptance on, so
     that aliases really change the network."""
     from hubwh.build import run_dbt
 
     db = tmp_path_factory.mktemp("rq2_auto") / "warehouse.duckdb"
-    shutil.copy(crawled_db, db)
+    shutil.copy(warehouse, db)
     run_dbt(
         [
             "build",

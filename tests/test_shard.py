@@ -29,7 +29,6 @@ from hubwh.errors import HubwhError
 PROJECT = Path(__file__).resolve().parent.parent
 RAW_TABLES = [t for t in TABLES if t != "crawl_runs"]
 REPO_TABLE = {"model": "models", "dataset": "datasets", "space": "spaces"}
-SIZES = {"models": 40, "datasets": 10, "spaces": 16}
 
 
 # -- the hash -----------------------------------------------------------------------------------
@@ -189,25 +188,13 @@ def _per_repo_requests(emu: Emulator) -> set[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 @slow_fixture
-def tiny_hub(tmp_path_factory) -> Path:
-    from hubwh.synth import generate
-
-    out = tmp_path_factory.mktemp("shard-hub") / "hub"
-    generate(out, seed=5, outcome_share=0.1, **SIZES)
-    return out
-
-
-@pytest.fixture(scope="module")
-@slow_fixture
-def crawled(tiny_hub, tmp_path_factory) -> dict:
-    """One unsharded crawl into ref.duckdb; shards 1/2 then 2/2 into sharded.duckdb (with what
-    each requested, and what the file held after the first)."""
-    folder = tmp_path_factory.mktemp("shard-crawls")
-    ref, sharded = folder / "ref.duckdb", folder / "sharded.duckdb"
-    out: dict = {"ref": ref, "sharded": sharded}
+def crawled(tiny_warehouse, tiny_hub, tmp_path_factory) -> dict:
+    """The unsharded crawl (conftest's tiny_warehouse, ref.duckdb here); shards 1/2 then 2/2 into
+    sharded.duckdb (with what each requested, and what the file held after the first)."""
+    sharded = tmp_path_factory.mktemp("shard-crawls") / "sharded.duckdb"
+    out: dict = {"ref": tiny_warehouse["db"], "sharded": sharded}
+    out["ref_summary"], out["ref_requested"] = tiny_warehouse["summary"], tiny_warehouse["requested"]
     with Emulator(tiny_hub) as emu:
-        out["ref_summary"] = _crawl(emu, ref)
-        out["ref_requested"] = _per_repo_requests(emu)
         for shard in ("1/2", "2/2"):
             emu.reset_counts()
             out[shard] = _crawl(emu, sharded, shard=shard)
@@ -261,9 +248,7 @@ def test_each_shard_writes_and_requests_only_its_own_repos(crawled):
 def built(crawled) -> tuple[Path, Path]:
     from hubwh.build import run_dbt
 
-    # dbt's unit tests do not read the data (tests/test_dbt_unit.py runs them); the reference's
-    # data tests pass in every other module's warehouse: the sharded file gets them all.
-    run_dbt(["build", "--exclude-resource-type", "test", "unit_test"], crawled["ref"], quiet=True)
+    # the reference is built (conftest's tiny_warehouse); dbt's unit tests read no data
     run_dbt(["build", "--exclude-resource-type", "unit_test"], crawled["sharded"], quiet=True)
     return crawled["ref"], crawled["sharded"]
 
