@@ -38,6 +38,7 @@ SLOW_FIXTURES: set[str] = {
     "synth_snapshot",
     "warehouse",
     "duck",
+    "hub_50k",
     "tiny_hub",
     "tiny_warehouse",
     "postgres",
@@ -131,6 +132,21 @@ def warehouse(demo_run) -> Path:
     """The demo's warehouse: the snapshot served by the emulator, crawled (full scope) into a DuckDB
     file and built by `dbt build` (all models and data tests pass). Tests only read it."""
     return demo_run["db"]
+
+
+# A synthetic Hub of 50,000 models (the paper's ratios of datasets and spaces), for calibration
+# against the real Hub's distributions.
+HUB_50K = {"seed": 11, "models": 50_000, "datasets": 9_443, "spaces": 22_494}
+
+
+@pytest.fixture(scope="session")
+def hub_50k(tmp_path_factory) -> Path:
+    from hubwh.synth import generate
+
+    with _made_once(tmp_path_factory, "hub-50k") as (folder, made):
+        if not made:
+            generate(folder / "hub", **HUB_50K)
+    return folder / "hub"
 
 
 # A tiny synthetic Hub (66 repos, a tenth of them gated, private or gone by the time their details

@@ -14,7 +14,6 @@ from statistics import median
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import slow_fixture
 from huggingface_hub.community import Discussion
 from huggingface_hub.hf_api import DatasetInfo, GitCommitInfo, ModelInfo, SpaceInfo
 from huggingface_hub.utils import parse_datetime, validate_repo_id
@@ -24,7 +23,6 @@ from hubwh.snapshot import Snapshot
 from hubwh.synth import generate
 
 # 50,000 models with datasets and spaces in the paper's proportions (65,761 and 156,642 per 348,181).
-SIZES_50K = {"models": 50_000, "datasets": 9_443, "spaces": 22_494}
 DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
@@ -90,11 +88,8 @@ class Measures:
 
 
 @pytest.fixture(scope="module")
-@slow_fixture
-def m50(tmp_path_factory):
-    out = tmp_path_factory.mktemp("synth50k") / "hub"
-    generate(out, seed=11, **SIZES_50K)
-    return Measures(out)
+def m50(hub_50k):
+    return Measures(hub_50k)
 
 
 @pytest.mark.slow

@@ -155,8 +155,8 @@ def test_demo_hub_plants_every_case(demo):
 
 
 @pytest.mark.slow
-def test_lineage_calibration_at_50k(tmp_path):
-    hub = Lineage(generate(tmp_path / "hub", models=50_000, datasets=0, spaces=0, seed=11))
+def test_lineage_calibration_at_50k(hub_50k):
+    hub = Lineage(hub_50k)
     with_parent = {e[0] for e in hub.edges}
     assert len(with_parent) / len(hub.models) == pytest.approx(0.15, abs=0.02)
     several = Counter(e[0] for e in hub.edges)
