@@ -18,20 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from hubwh.report import layout
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.browser
 
-PAGES = (
-    "index.html",
-    "activity.html",
-    "collaboration.html",
-    "adoption.html",
-    "lineage.html",
-    "health.html",
-    "over-time.html",
-    "paper-vs-now.html",
-)
+PAGES = tuple(name for name, _title in layout.PAGES)  # every page the report writes
 SCREENSHOT_DIR = PROJECT_ROOT / "build" / "screenshots"
 CHROMIUM_FLAGS = [
     "--headless",
