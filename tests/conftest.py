@@ -139,14 +139,19 @@ def warehouse(demo_run) -> Path:
 HUB_50K = {"seed": 11, "models": 50_000, "datasets": 9_443, "spaces": 22_494}
 
 
-@pytest.fixture(scope="session")
-def hub_50k(tmp_path_factory) -> Path:
+def _synthetic_hub(tmp_path_factory, name: str, params: dict) -> Path:
+    """A synthetic Hub snapshot written once for the whole run (hubwh.synth.generate(**params))."""
     from hubwh.synth import generate
 
-    with _made_once(tmp_path_factory, "hub-50k") as (folder, made):
+    with _made_once(tmp_path_factory, name) as (folder, made):
         if not made:
-            generate(folder / "hub", **HUB_50K)
+            generate(folder / "hub", **params)
     return folder / "hub"
+
+
+@pytest.fixture(scope="session")
+def hub_50k(tmp_path_factory) -> Path:
+    return _synthetic_hub(tmp_path_factory, "hub-50k", HUB_50K)
 
 
 # A tiny synthetic Hub (66 repos, a tenth of them gated, private or gone by the time their details
@@ -156,12 +161,7 @@ TINY_HUB = {"seed": 5, "models": 40, "datasets": 10, "spaces": 16, "outcome_shar
 
 @pytest.fixture(scope="session")
 def tiny_hub(tmp_path_factory) -> Path:
-    from hubwh.synth import generate
-
-    with _made_once(tmp_path_factory, "tiny-hub") as (folder, made):
-        if not made:
-            generate(folder / "hub", **TINY_HUB)
-    return folder / "hub"
+    return _synthetic_hub(tmp_path_factory, "tiny-hub", TINY_HUB)
 
 
 @pytest.fixture(scope="session")
