@@ -7,6 +7,22 @@ with spaces_crawled as (
     select count(*) > 0 as any_space from {{ ref('stg_hf_hub__spaces') }}
 ),
 
+-- the models-only tables with repo_type as a column: `on r.repo_type = 'model' and r.repo_id = ...`
+-- made DuckDB 1.4 plan a nested-loop join (repos x models: hours at today's 4 M repos); a pair of
+-- columns is a hash join
+model_usage as (
+    select 'model' as repo_type, model_id, n_usage_spaces from {{ ref('int_model_usage_counted') }}
+),
+
+model_lineage as (
+    select 'model' as repo_type, model_id, n_parents, n_children, n_descendants, depth
+    from {{ ref('int_model_lineage_nodes') }}
+),
+
+model_sizes as (
+    select 'model' as repo_type, model_id, parameters, size_class from {{ ref('int_model_sizes') }}
+),
+
 fetch_status as (
     select
         repo_type,
@@ -63,11 +79,11 @@ left join {{ ref('int_repo_discussions_counted') }} as d
     on r.repo_type = d.repo_type and r.repo_id = d.repo_id
 left join {{ ref('int_repo_community_counted') }} as m
     on r.repo_type = m.repo_type and r.repo_id = m.repo_id
-left join {{ ref('int_model_usage_counted') }} as u
-    on r.repo_type = 'model' and r.repo_id = u.model_id
+left join model_usage as u
+    on r.repo_type = u.repo_type and r.repo_id = u.model_id
 left join fetch_status as f
     on r.repo_type = f.repo_type and r.repo_id = f.repo_id
-left join {{ ref('int_model_lineage_nodes') }} as g
-    on r.repo_type = 'model' and r.repo_id = g.model_id
-left join {{ ref('int_model_sizes') }} as z
-    on r.repo_type = 'model' and r.repo_id = z.model_id
+left join model_lineage as g
+    on r.repo_type = g.repo_type and r.repo_id = g.model_id
+left join model_sizes as z
+    on r.repo_type = z.repo_type and r.repo_id = z.model_id
