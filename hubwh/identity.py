@@ -86,6 +86,12 @@ def _check_threshold(threshold: float) -> float:
     return threshold
 
 
+def _normalised(names: pd.Series) -> np.ndarray:
+    """normalise() of every name, computed once per distinct name (names repeat across repos)."""
+    codes, uniques = pd.factorize(names)
+    return np.array([normalise(u) for u in uniques.tolist()], dtype=object)[codes]
+
+
 def _contributions(contributions: pd.DataFrame, exclude: Iterable[str]) -> pd.DataFrame:
     missing = {"repo", "name"} - set(contributions.columns)
     if missing:
@@ -93,7 +99,7 @@ def _contributions(contributions: pd.DataFrame, exclude: Iterable[str]) -> pd.Da
     frame = contributions.loc[contributions["name"].notna(), ["repo", "name"]].astype(str).drop_duplicates()
     drop = {str(n).lower() for n in exclude} | NOT_DEVELOPERS  # bots match case-insensitively
     frame = frame.loc[~frame["name"].str.lower().isin(drop)]
-    frame = frame.assign(norm=frame["name"].map(normalise))
+    frame = frame.assign(norm=_normalised(frame["name"]))
     return frame.loc[frame["norm"] != ""]
 
 
@@ -105,19 +111,13 @@ def co_contributor_pairs(
     contributions: columns repo, name (one row per name seen in a repo; duplicates ok)."""
     threshold = _check_threshold(threshold)
     frame = _contributions(contributions, exclude)
-    norm_of = dict(zip(frame["name"], frame["norm"]))
-    small: set[tuple[str, str]] = set()
     hits: dict[tuple[str, str], float] = {}
-    # only repos with two or more names can hold a pair (most repos have one)
-    frame = frame.loc[frame.groupby("repo")["name"].transform("size") >= 2]
-    for _, names in frame.groupby("repo", sort=False)["name"]:
-        names = sorted(set(names))
-        if len(names) < 2:
-            continue
-        if len(names) <= _LARGE_REPO:
-            small.update((names[i], names[j]) for i in range(len(names)) for j in range(i + 1, len(names)))
-            continue
-        norms = [norm_of[n] for n in names]
+    # only repos with two or more names can hold a pair (most repos have one); the rows are
+    # distinct (repo, name), so a repo's row count is its number of names
+    size = frame.groupby("repo")["name"].transform("size")
+    for _, names in frame.loc[size > _LARGE_REPO].groupby("repo", sort=False)["name"]:
+        names = sorted(names.tolist())
+        norms = [normalise(n) for n in names]
         matrix = process.cdist(
             norms,
             norms,
@@ -131,18 +131,16 @@ def co_contributor_pairs(
             score = _exact(norms[i], norms[j])
             if score >= threshold:
                 hits[(names[i], names[j])] = score
-    if small:
-        pairs = sorted(small - hits.keys())
-        scores = process.cpdist(
-            [norm_of[a] for a, _ in pairs],
-            [norm_of[b] for _, b in pairs],
-            scorer=_BULK_SCORER,
-            processor=None,
-            workers=1,
-        )
-        for (a, b), s in zip(pairs, scores):
-            if s >= threshold - _CUTOFF_SLACK and (exact := _exact(norm_of[a], norm_of[b])) >= threshold:
-                hits[(a, b)] = exact
+    # the other repos' pairs in one self-join (a few names each, so few pairs), scored in one call
+    pairable = frame.loc[(size >= 2) & (size <= _LARGE_REPO), ["repo", "name", "norm"]]
+    pairs = pairable.merge(pairable, on="repo", suffixes=("_x", "_y"))
+    pairs = pairs.loc[pairs["name_x"] < pairs["name_y"]].drop_duplicates(["name_x", "name_y"])
+    norms_x, norms_y = pairs["norm_x"].tolist(), pairs["norm_y"].tolist()
+    scores = process.cpdist(norms_x, norms_y, scorer=_BULK_SCORER, processor=None, workers=1)
+    names_x, names_y = pairs["name_x"].tolist(), pairs["name_y"].tolist()
+    for i in np.flatnonzero(scores >= threshold - _CUTOFF_SLACK):
+        if (exact := _exact(norms_x[i], norms_y[i])) >= threshold:
+            hits.setdefault((names_x[i], names_y[i]), exact)
     return pd.DataFrame([(a, b, s) for (a, b), s in sorted(hits.items())], columns=["name_x", "name_y", "score"])
 
 
@@ -150,41 +148,41 @@ def real_name_pairs(names: Iterable[str], threshold: float = DEFAULT_THRESHOLD) 
     """(b) Pairs (real_name, username) — a name containing a space vs a name without
     one — with score >= threshold, found without scoring all pairs."""
     threshold = _check_threshold(threshold)
-    names = sorted({str(n) for n in names if n is not None and normalise(n)})
-    real = [n for n in names if _has_space(n)]
-    users = pd.DataFrame({"name": [n for n in names if not _has_space(n)]})
-    if not real or users.empty:
+    names = pd.Series(sorted({str(n) for n in names if n is not None}), dtype=object)
+    frame = pd.DataFrame({"name": names, "norm": _normalised(names)})
+    frame = frame.loc[frame["norm"] != ""]
+    frame["len"] = frame["norm"].str.len()
+    space = frame["name"].map(_has_space).astype(bool)
+    # usernames sorted by (length, normal form) for blocking; each distinct normal form is one
+    # column of the matrix, standing for the usernames from first[j] to first[j + 1]
+    users = frame.loc[~space].sort_values(["len", "norm", "name"], ignore_index=True)
+    queries = frame.loc[space].sort_values(["len", "norm", "name"], ignore_index=True)
+    if queries.empty or users.empty:
         return pd.DataFrame(columns=["real_name", "username", "score"])
-    users["norm"] = users["name"].map(normalise)
-    # one column per distinct normal form of a username; lengths sorted for blocking
-    choices = users.groupby("norm")["name"].apply(list).reset_index()
-    choices["len"] = choices["norm"].str.len()
-    choices = choices.sort_values(["len", "norm"], ignore_index=True)
-    lengths = choices["len"].to_numpy()
-    queries = pd.DataFrame({"name": real, "norm": [normalise(n) for n in real]})
-    queries["len"] = queries["norm"].str.len()
-    queries = queries.sort_values(["len", "norm"], ignore_index=True)
+    user_norms = users["norm"].to_numpy()
+    first = np.flatnonzero(np.r_[True, user_norms[1:] != user_norms[:-1]])
+    bounds = np.r_[first, len(users)]
+    col_norms = user_norms[first].tolist()
+    lengths = users["len"].to_numpy()[first]
+    user_names = users["name"].tolist()
+    q_names, q_norms, q_lens = queries["name"].tolist(), queries["norm"].tolist(), queries["len"].to_numpy()
     factor = threshold / (200.0 - threshold)  # ratio >= t  =>  short/long length >= factor
+    lo_of = np.searchsorted(lengths, q_lens * factor - 1e-9, side="left")
+    hi_of = np.searchsorted(lengths, q_lens / factor + 1e-9, side="right")
 
     found: list[tuple[str, str, float]] = []
     start = 0
     while start < len(queries):
-        lo_len = int(queries.at[start, "len"])
-        lo = int(np.searchsorted(lengths, lo_len * factor - 1e-9, side="left"))
-        # grow the chunk while the matrix stays within budget
+        lo = int(lo_of[start])
+        # grow the chunk while the matrix stays within budget (queries are sorted by length)
         stop = start + 1
-        while stop < len(queries):
-            hi = int(np.searchsorted(lengths, queries.at[stop, "len"] / factor + 1e-9, side="right"))
-            if (stop + 1 - start) * max(hi - lo, 1) > _CELLS_PER_CHUNK:
-                break
+        while stop < len(queries) and (stop + 1 - start) * max(int(hi_of[stop]) - lo, 1) <= _CELLS_PER_CHUNK:
             stop += 1
-        hi = int(np.searchsorted(lengths, queries.at[stop - 1, "len"] / factor + 1e-9, side="right"))
+        hi = int(hi_of[stop - 1])
         if hi > lo:
-            chunk = queries.iloc[start:stop]
-            cols = choices.iloc[lo:hi]
             matrix = process.cdist(
-                chunk["norm"].tolist(),
-                cols["norm"].tolist(),
+                q_norms[start:stop],
+                col_norms[lo:hi],
                 scorer=_BULK_SCORER,
                 processor=None,
                 score_cutoff=threshold - _CUTOFF_SLACK,
@@ -192,11 +190,11 @@ def real_name_pairs(names: Iterable[str], threshold: float = DEFAULT_THRESHOLD) 
                 workers=1,
             )
             for i, j in zip(*np.nonzero(matrix)):
-                score = _exact(chunk["norm"].iat[i], cols["norm"].iat[j])
+                score = _exact(q_norms[start + i], col_norms[lo + j])
                 if score < threshold:
                     continue
-                for username in cols["name"].iat[j]:
-                    found.append((chunk["name"].iat[i], username, score))
+                for username in user_names[bounds[lo + j] : bounds[lo + j + 1]]:
+                    found.append((q_names[start + i], username, score))
         start = stop
     return pd.DataFrame(sorted(found), columns=["real_name", "username", "score"])
 

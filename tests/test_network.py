@@ -21,6 +21,7 @@ from hubwh.network import (
     rich_club_directed,
     summary_frame,
 )
+from hubwh.network.kcore import average_clustering_weighted
 
 
 def edges(*triples, network=None) -> pd.DataFrame:
@@ -362,3 +363,19 @@ def test_auto_community_method_is_networkx_up_to_the_threshold_and_igraph_above(
     assert kcore_table(g, community_method="auto")[0] == by["networkx"]  # 40 nodes <= threshold
     monkeypatch.setattr(kcore, "AUTO_NETWORKX_MAX_NODES", g.number_of_nodes() - 1)
     assert kcore_table(g, community_method="auto")[0] == by["igraph"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sparse_weighted_clustering_equals_networkx(seed):
+    # random directed graphs with reciprocated edges, isolates and weights of several sizes,
+    # taken in row blocks smaller than the graph so the blocking is exercised
+    rng = random.Random(seed)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(120))  # some stay isolates
+    for u, v in nx.gnp_random_graph(100, 0.04 + 0.06 * seed, seed=seed, directed=True).edges:
+        graph.add_edge(u, v, weight=rng.choice([1.0, 2.0, 3.0, 12.5]))
+    expected = nx.average_clustering(graph, weight="weight")
+    assert expected > 0
+    assert average_clustering_weighted(graph, rows_per_block=17) == pytest.approx(expected, rel=1e-12)
+    assert math.isnan(average_clustering_weighted(nx.DiGraph()))
+    assert average_clustering_weighted(nx.DiGraph([(1, 2)])) == 0.0
