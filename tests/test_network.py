@@ -360,8 +360,8 @@ def test_auto_community_method_is_networkx_up_to_the_threshold_and_igraph_above(
     assert (by["networkx"]["communities"], by["igraph"]["communities"]) == (6, 5)  # they do differ here
     # igraph's partition, scored the networkx (directed) way, is about as good
     assert by["igraph"]["modularity"] == pytest.approx(by["networkx"]["modularity"], abs=0.05)
-    assert kcore_table(g, community_method="auto")[0] == by["networkx"]  # 40 nodes <= threshold
-    monkeypatch.setattr(kcore, "AUTO_NETWORKX_MAX_NODES", g.number_of_nodes() - 1)
+    assert kcore_table(g, community_method="auto")[0] == by["networkx"]  # edges <= threshold
+    monkeypatch.setattr(kcore, "AUTO_NETWORKX_MAX_EDGES", g.number_of_edges() - 1)
     assert kcore_table(g, community_method="auto")[0] == by["igraph"]
 
 

@@ -123,6 +123,30 @@ def test_correlation_pairs_against_scipy_with_missing_values():
         assert out.loc[("b", "b"), "r"] == 1.0 and out.loc[("b", "b"), "p_value"] == 0.0
 
 
+def test_spearman_of_complete_columns_taken_together_equals_each_pair_alone():
+    # columns without missing values go through one scipy call (each ranked once); every pair
+    # must equal spearmanr of that pair alone, ties, a constant column and a gappy one included
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame({c: rng.poisson(1 + i, 300).astype(float) for i, c in enumerate("abcd")})
+    frame["k"] = 4.0
+    frame["g"] = frame["a"].where(rng.random(300) > 0.2)
+    columns = list(frame.columns)
+    out = correlation_pairs(frame, columns, "spearman").set_index(["var_x", "var_y"])
+    for x in columns:
+        for y in columns:
+            both = frame[[x, y]].dropna()
+            row = out.loc[(x, y)]
+            assert row["n"] == len(both)
+            if x == y and x != "k":
+                assert (row["r"], row["p_value"]) == (1.0, 0.0)
+            elif "k" in (x, y):
+                assert row["r"] is None or np.isnan(row["r"])
+            else:
+                ref = sps.spearmanr(both[x], both[y])
+                assert row["r"] == pytest.approx(ref.statistic, abs=1e-12), (x, y)
+                assert row["p_value"] == pytest.approx(ref.pvalue, rel=1e-9), (x, y)
+
+
 def test_correlation_pairs_undefined_cases():
     frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "k": [2.0, 2.0, 2.0, 2.0], "s": [1.0, None, None, 2.0]})
     out = correlation_pairs(frame, ["a", "k", "s"], "pearson").set_index(["var_x", "var_y"])

@@ -19,8 +19,10 @@ Decisions (where docs/methods.md and the paper are silent):
   modularity of the partition. At paper scale networkx takes ~15-20 s for the k = 1
   core of all models (most of the table's time), igraph ~0.4 s, with modularity equal
   to within 0.01 (benchmarks/bench_rq2.py); networkx stays the default because it is
-  the algorithm docs/methods.md names and runs on the directed graph itself.
-- avg_clustering weights are normalised by the core's own maximum weight (networkx).
+  the algorithm docs/methods.md names and runs on the directed graph itself; `auto` (the
+  dbt default) switches to igraph above AUTO_NETWORKX_MAX_EDGES edges.
+- avg_clustering weights are normalised by the core's own maximum weight (networkx), computed
+  with sparse matrices (`average_clustering_weighted`, equal to networkx's).
 """
 
 from __future__ import annotations
@@ -132,11 +134,12 @@ def average_clustering_weighted(graph: nx.DiGraph, rows_per_block: int = 2_048) 
 
 
 COMMUNITY_METHODS = ("networkx", "igraph", "auto")
-# method "auto": networkx's CNM up to this many nodes in a core, igraph's fast-greedy above. The
-# demo's and the paper-scale Hub's cores are far below it (paper scale, k = 1 of all models:
-# ~10 k nodes, networkx 9 s), so their tables are networkx's; today's Hub (68 k nodes at k = 1
-# of all models) would take networkx ~630 s for that one core, igraph ~20 s.
-AUTO_NETWORKX_MAX_NODES = 20_000
+# method "auto": networkx's CNM up to this many edges in a core, igraph's fast-greedy above.
+# networkx's time grows with the edges faster than linearly (measured: 17 k edges 7 s, 23 k 9 s,
+# 25 k 25 s, 36 k 65 s, 157 k 629 s); igraph takes under a second at 36 k. The demo's and the
+# paper-scale Hub's cores are below it (paper scale, k = 1 of all models: 9.8 k nodes, 23 k
+# edges), so their tables are networkx's.
+AUTO_NETWORKX_MAX_EDGES = 25_000
 
 
 def _igraph_fastgreedy(graph: nx.DiGraph) -> list[set]:
@@ -159,9 +162,9 @@ def _communities(graph: nx.DiGraph, method: str = "networkx") -> tuple[float, in
     directed graph, unweighted. method "igraph": fast-greedy on the undirected simple
     graph — about 30x faster at paper scale with a partition of near-equal directed
     modularity (benchmarks/bench_rq2.py), for Hubs where networkx is too slow. method "auto":
-    networkx up to AUTO_NETWORKX_MAX_NODES nodes, igraph above."""
+    networkx up to AUTO_NETWORKX_MAX_EDGES edges, igraph above."""
     if method == "auto":
-        method = "networkx" if graph.number_of_nodes() <= AUTO_NETWORKX_MAX_NODES else "igraph"
+        method = "networkx" if graph.number_of_edges() <= AUTO_NETWORKX_MAX_EDGES else "igraph"
     if method == "networkx":
         parts = nx.community.greedy_modularity_communities(graph, weight=None)
     elif method == "igraph":
