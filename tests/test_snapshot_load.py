@@ -323,8 +323,19 @@ def test_the_columnar_stage_gives_the_rows_of_the_crawlers_functions(hub, tmp_pa
         out = [json.dumps(r, ensure_ascii=False).encode() for r in records]
         return [out[0], b"", b"   ", *out[1:]]
 
+    def repeated_items(resource):
+        # a repo whose list holds one item twice (the second with another title): the first is kept
+        def edit(lines):
+            records = [json.loads(line) for line in lines if line.strip()]
+            line = next(r for r in records if len(r[resource]) >= 2)
+            line[resource].append({**line[resource][0], "title": "the same item again"})
+            return [b"", *(json.dumps(r, ensure_ascii=False).encode() for r in records)]
+
+        return edit
+
     _rewrite(hub / "models.jsonl.gz", odd_models)
-    _rewrite(hub / "commits.jsonl.gz", lambda lines: [b"", *lines])
+    _rewrite(hub / "commits.jsonl.gz", repeated_items("commits"))
+    _rewrite(hub / "discussions.jsonl.gz", repeated_items("discussions"))
     columnar_db = _load(hub, tmp_path / "columnar.duckdb")
 
     taken: list[str] = []
@@ -347,5 +358,10 @@ def test_the_columnar_stage_gives_the_rows_of_the_crawlers_functions(hub, tmp_pa
     con = duckdb.connect(str(columnar_db), read_only=True)
     likes = {r[0] for r in con.execute("SELECT likes FROM raw.models").fetchall()}
     licenses = {r[0] for r in con.execute("SELECT card_license::VARCHAR FROM raw.models").fetchall()}
+    repeated = con.execute(
+        "SELECT (SELECT count(*) FROM raw.commits WHERE title = 'the same item again'),"
+        " (SELECT count(*) FROM raw.discussions WHERE title = 'the same item again')"
+    ).fetchone()
     con.close()
     assert 5 in likes and '{"name": "custom"}' in licenses
+    assert repeated == (0, 0)

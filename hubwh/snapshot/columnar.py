@@ -354,12 +354,21 @@ def stage_items(
         con.executemany("INSERT INTO odd_lines VALUES (?)", [[o] for o in odd])
     source_of = {"commit_position": "pos", **constants}
     select = ", ".join(f"CAST({source_of.get(name, name)} AS {typ}) AS {name}" for name, typ in columns)
-    # Each item once per repo, the first kept (extract/fetch.py item_rows).
+    # Each item once per repo, the first kept (extract/fetch.py item_rows). The few repeated keys
+    # are found on a narrow projection and the wide rows stream past them: a window over every
+    # row needed them all in memory at once (16.8 M commits ran out of a 5 GB limit).
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE repeated_items AS
+        SELECT ord, {key} AS item_key, min(pos) AS first_pos FROM staged_items
+        GROUP BY ord, {key} HAVING count(*) > 1"""
+    )
     con.execute(
         f"""COPY (
-            SELECT {select}, ord AS _line FROM staged_items
-            WHERE ord NOT IN (SELECT ord FROM odd_lines)
-            QUALIFY row_number() OVER (PARTITION BY ord, {key} ORDER BY pos) = 1
+            SELECT {select}, staged_items.ord AS _line FROM staged_items
+            LEFT JOIN repeated_items AS r
+                ON r.ord = staged_items.ord AND r.item_key IS NOT DISTINCT FROM staged_items.{key}
+            WHERE staged_items.ord NOT IN (SELECT ord FROM odd_lines)
+                AND (r.first_pos IS NULL OR staged_items.pos = r.first_pos)
         ) TO '{out}' (FORMAT parquet)"""
     )
     con.execute("DROP TABLE staged_items")

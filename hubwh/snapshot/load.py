@@ -259,7 +259,7 @@ def _stage_connection(folder: Path, db: Path, scope: Scope) -> duckdb.DuckDBPyCo
     con = duckdb.connect(str(folder / "stage.duckdb"), config=extension_config())
     apply_settings(con, db)
     # every staged row carries its line and position, so nothing relies on the order rows are
-    # written in; keeping that order made unnesting today's 16.8 M commits run out of a 5 GB limit
+    # written in, and keeping that order costs DuckDB memory
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
     con.execute("SET TimeZone = 'UTC'")  # an ISO date without an offset is UTC, as parse_ts says
