@@ -10,8 +10,9 @@ select
     c.commit_position,
     c.committed_at
 from {{ ref('int_commits_filtered_to_latest_fetch') }} as c
-semi join {{ ref('int_repo_fetches_current') }} as f
-    on
-        c.repo_type = f.repo_type
-        and c.repo_id = f.repo_id
-        and f.resource = 'commits'
+-- (the resource filtered before the join: with `and f.resource = 'commits'` in the join condition
+-- DuckDB 1.4 plans a nested-loop semi join, every commit against every fetch)
+semi join (
+    select repo_type, repo_id from {{ ref('int_repo_fetches_current') }} where resource = 'commits'
+) as f
+    on c.repo_type = f.repo_type and c.repo_id = f.repo_id
