@@ -3,6 +3,12 @@
 -- with their dates. A view over the latest-fetch view: nothing is copied.
 {{ config(materialized='view') }}
 
+-- (the resource filtered before the join: with `and f.resource = 'commits'` in the join condition
+-- DuckDB 1.4 plans a nested-loop semi join, every commit against every fetch)
+with commits_fetched as (
+    select repo_type, repo_id from {{ ref('int_repo_fetches_current') }} where resource = 'commits'
+)
+
 select
     c.repo_type,
     c.repo_id,
@@ -10,9 +16,5 @@ select
     c.commit_position,
     c.committed_at
 from {{ ref('int_commits_filtered_to_latest_fetch') }} as c
--- (the resource filtered before the join: with `and f.resource = 'commits'` in the join condition
--- DuckDB 1.4 plans a nested-loop semi join, every commit against every fetch)
-semi join (
-    select repo_type, repo_id from {{ ref('int_repo_fetches_current') }} where resource = 'commits'
-) as f
+semi join commits_fetched as f
     on c.repo_type = f.repo_type and c.repo_id = f.repo_id
