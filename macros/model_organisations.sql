@@ -21,9 +21,10 @@
         on
             by_namespace.kind = 'namespace'
             and lower(by_namespace.name) = lower({{ repo_namespace('m.model_id') }})
+    -- (the id compared only when it has no namespace, inside the equality: as a separate
+    -- condition on m, DuckDB 1.4 plans this join as a nested loop)
     left join {{ ref('organisations') }} as by_legacy_id
         on
             by_legacy_id.kind = 'legacy_id'
-            and {{ repo_namespace('m.model_id') }} is null
-            and lower(by_legacy_id.name) = lower(m.model_id)
+            and lower(by_legacy_id.name) = lower(case when {{ repo_namespace('m.model_id') }} is null then m.model_id end)
 {%- endmacro %}
