@@ -4,7 +4,11 @@ whoever runs dbt (`hubwh build` or `dbt build`):
   automatic install and load off), set before dbt-duckdb connects and loads extensions;
 - the profile's memory_limit as a size: DuckDB 1.4 takes no share such as the default `50%`, so a
   share becomes a size of the machine's memory (hubwh.duckdb_settings.absolute_memory) before
-  dbt-duckdb applies the settings."""
+  dbt-duckdb applies the settings;
+- the temp directory set once, when the database is opened, not on every cursor: dbt-duckdb SETs
+  each setting on each new cursor, and once DuckDB has spilled to its temp directory it refuses
+  to set it again, even to the same folder ("Cannot switch temporary directory after the current
+  one has been used"), which failed a build of today's Hub midway."""
 
 from __future__ import annotations
 
@@ -21,3 +25,8 @@ class Plugin(BasePlugin):
         value = str(settings.get("memory_limit", "")).strip()
         if value.endswith("%"):
             settings["memory_limit"] = absolute_memory(value)
+        # (dbt-duckdb opens the database again after every moment no node holds it: keep the folder)
+        if "temp_directory" in settings:
+            self.temp_directory = settings.pop("temp_directory")
+        if getattr(self, "temp_directory", None):
+            config["temp_directory"] = str(self.temp_directory)

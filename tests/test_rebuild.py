@@ -206,3 +206,36 @@ def test_a_failed_build_leaves_the_published_copy_untouched(warehouse, tmp_path,
         run_dbt(["build", "--select", "+repo_activity"], db, quiet=True)
     assert _digest(copy) == before
     assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_dbt_sets_the_temp_directory_once_so_a_spill_does_not_stop_the_build(tmp_path):
+    # dbt-duckdb SETs every profile setting on every new cursor; once DuckDB has spilled to its
+    # temp directory, setting it again fails, even to the same folder (a build of today's Hub
+    # stopped midway). The project's plugin moves it to the database's opening configuration.
+    from types import SimpleNamespace
+
+    from hubwh.dbt_plugin import Plugin
+
+    spill = str(tmp_path / "w.duckdb.tmp")
+    creds = SimpleNamespace(settings={"memory_limit": "40MB", "threads": "1", "temp_directory": spill})
+    plugin, config = Plugin.__new__(Plugin), {}
+    plugin.update_connection_config(creds, config)
+    assert config["temp_directory"] == spill and "temp_directory" not in creds.settings
+    again = {}
+    plugin.update_connection_config(creds, again)  # dbt-duckdb opens the file again between nodes
+    assert again["temp_directory"] == spill
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), config=config)
+    con.execute("SET preserve_insertion_order = false")
+    for key, value in creds.settings.items():
+        con.execute(f"SET {key} = '{value}'")
+    con.execute("CREATE TABLE t AS SELECT repeat('x', 50) || i::VARCHAR AS b FROM range(3000000) AS r(i)")
+    con.execute("CREATE TABLE s AS SELECT * FROM t ORDER BY b")  # more than 40 MB: spills
+    assert os.path.isdir(spill)
+    cursor = con.cursor()  # a new node's cursor, set up as dbt-duckdb does
+    for key, value in creds.settings.items():
+        cursor.execute(f"SET {key} = '{value}'")
+    with pytest.raises(duckdb.NotImplementedException, match="temporary directory"):
+        cursor.execute(f"SET temp_directory = '{spill}'")  # what it did before
+    assert cursor.execute("SELECT count(*) FROM s").fetchone() == (3_000_000,)
+    con.close()
