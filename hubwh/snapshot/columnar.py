@@ -356,7 +356,7 @@ def stage_items(
     select = ", ".join(f"CAST({source_of.get(name, name)} AS {typ}) AS {name}" for name, typ in columns)
     # Each item once per repo, the first kept (extract/fetch.py item_rows). The few repeated keys
     # are found on a narrow projection and the wide rows stream past them: a window over every
-    # row needed them all in memory at once (16.8 M commits ran out of a 5 GB limit).
+    # row needed them all in memory at once (31.3 M commits ran out of a 5 GB limit).
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE repeated_items AS
         SELECT ord, {key} AS item_key, min(pos) AS first_pos FROM staged_items
