@@ -32,6 +32,7 @@ sources is reported once, with reason "co-contributors".
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -86,21 +87,82 @@ def _check_threshold(threshold: float) -> float:
     return threshold
 
 
-def _normalised(names: pd.Series) -> np.ndarray:
-    """normalise() of every name, computed once per distinct name (names repeat across repos)."""
-    codes, uniques = pd.factorize(names)
-    return np.array([normalise(u) for u in uniques.tolist()], dtype=object)[codes]
+@dataclass(frozen=True)
+class _Contributions:
+    """Distinct (repo, name) rows as integer codes, sorted by repo then name. Names are coded in
+    their sorted order, so comparing two codes compares the names; bots, `system` and names
+    that normalise to nothing are gone. Integer codes, not strings, because Hub-scale inputs
+    hold tens of millions of rows (strings in pandas made this node take minutes)."""
+
+    names: list[str]  # by code
+    norms: list[str]  # normalise() of each name, computed once per distinct name
+    repo: np.ndarray  # int64 per row
+    name: np.ndarray  # int64 per row
+
+    def frame(self, pairs: list[tuple[int, int, float]], columns: list[str]) -> pd.DataFrame:
+        """(code, code, score) triples as a frame of names, in name order."""
+        rows = [(self.names[x], self.names[y], s) for x, y, s in sorted(pairs)]
+        return pd.DataFrame(rows, columns=columns)
 
 
-def _contributions(contributions: pd.DataFrame, exclude: Iterable[str]) -> pd.DataFrame:
+def _contributions(contributions: pd.DataFrame, exclude: Iterable[str]) -> _Contributions:
     missing = {"repo", "name"} - set(contributions.columns)
     if missing:
         raise HubwhError(f"contributions lack column(s) {', '.join(sorted(missing))}")
-    frame = contributions.loc[contributions["name"].notna(), ["repo", "name"]].astype(str).drop_duplicates()
+    frame = contributions.loc[contributions["name"].notna(), ["repo", "name"]]
+    repo_codes, _ = pd.factorize(frame["repo"].astype(str))
+    raw_codes, raw_names = pd.factorize(frame["name"].astype(str))
+    raw_names = [str(n) for n in raw_names]
     drop = {str(n).lower() for n in exclude} | NOT_DEVELOPERS  # bots match case-insensitively
-    frame = frame.loc[~frame["name"].str.lower().isin(drop)]
-    frame = frame.assign(norm=_normalised(frame["name"]))
-    return frame.loc[frame["norm"] != ""]
+    norms = {n: normalise(n) for n in raw_names}
+    names = sorted(n for n in raw_names if norms[n] != "" and n.lower() not in drop)
+    code_of = {n: i for i, n in enumerate(names)}
+    recode = np.array([code_of.get(n, -1) for n in raw_names], dtype=np.int64)
+    name_codes = recode[raw_codes] if len(raw_codes) else np.zeros(0, dtype=np.int64)
+    keep = name_codes >= 0
+    width = max(len(names), 1)
+    keys = np.unique(repo_codes[keep].astype(np.int64) * width + name_codes[keep])
+    return _Contributions(names, [norms[n] for n in names], keys // width, keys % width)
+
+
+def _co_contributor_pairs(c: _Contributions, threshold: float) -> list[tuple[int, int, float]]:
+    """(a) as (code, code, score) with the first code smaller (see co_contributor_pairs)."""
+    norms = c.norms
+    hits: dict[tuple[int, int], float] = {}
+    # rows are sorted by repo, so a repo's names are one run of rows (and in name order); only
+    # repos with two or more names can hold a pair (most repos have one)
+    starts = np.flatnonzero(np.r_[True, c.repo[1:] != c.repo[:-1]]) if len(c.repo) else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.r_[starts, len(c.repo)])
+    for start, size in zip(starts[sizes > _LARGE_REPO].tolist(), sizes[sizes > _LARGE_REPO].tolist()):
+        codes = c.name[start : start + size].tolist()
+        group = [norms[i] for i in codes]
+        matrix = process.cdist(
+            group,
+            group,
+            scorer=_BULK_SCORER,
+            processor=None,
+            score_cutoff=threshold - _CUTOFF_SLACK,
+            dtype=np.float32,
+            workers=1,
+        )
+        for i, j in zip(*np.nonzero(np.triu(matrix, k=1))):
+            score = _exact(group[i], group[j])
+            if score >= threshold:
+                hits[(codes[i], codes[j])] = score
+    # the other repos' pairs in one self-join (a few names each, so few pairs), scored in one call
+    row_size = np.repeat(sizes, sizes)
+    pairable = pd.DataFrame({"repo": c.repo, "name": c.name}).loc[(row_size >= 2) & (row_size <= _LARGE_REPO)]
+    pairs = pairable.merge(pairable, on="repo", suffixes=("_x", "_y"))
+    x, y = pairs["name_x"].to_numpy(), pairs["name_y"].to_numpy()
+    width = max(len(c.names), 1)
+    keys = np.unique(x[x < y] * width + y[x < y])
+    xs, ys = (keys // width).tolist(), (keys % width).tolist()
+    norms_x, norms_y = [norms[i] for i in xs], [norms[i] for i in ys]
+    scores = process.cpdist(norms_x, norms_y, scorer=_BULK_SCORER, processor=None, workers=1)
+    for i in np.flatnonzero(scores >= threshold - _CUTOFF_SLACK).tolist():
+        if (exact := _exact(norms_x[i], norms_y[i])) >= threshold:
+            hits.setdefault((xs[i], ys[i]), exact)
+    return [(x, y, s) for (x, y), s in hits.items()]
 
 
 def co_contributor_pairs(
@@ -110,67 +172,33 @@ def co_contributor_pairs(
 
     contributions: columns repo, name (one row per name seen in a repo; duplicates ok)."""
     threshold = _check_threshold(threshold)
-    frame = _contributions(contributions, exclude)
-    hits: dict[tuple[str, str], float] = {}
-    # only repos with two or more names can hold a pair (most repos have one); the rows are
-    # distinct (repo, name), so a repo's row count is its number of names
-    size = frame.groupby("repo")["name"].transform("size")
-    for _, names in frame.loc[size > _LARGE_REPO].groupby("repo", sort=False)["name"]:
-        names = sorted(names.tolist())
-        norms = [normalise(n) for n in names]
-        matrix = process.cdist(
-            norms,
-            norms,
-            scorer=_BULK_SCORER,
-            processor=None,
-            score_cutoff=threshold - _CUTOFF_SLACK,
-            dtype=np.float32,
-            workers=1,
-        )
-        for i, j in zip(*np.nonzero(np.triu(matrix, k=1))):
-            score = _exact(norms[i], norms[j])
-            if score >= threshold:
-                hits[(names[i], names[j])] = score
-    # the other repos' pairs in one self-join (a few names each, so few pairs), scored in one call
-    pairable = frame.loc[(size >= 2) & (size <= _LARGE_REPO), ["repo", "name", "norm"]]
-    pairs = pairable.merge(pairable, on="repo", suffixes=("_x", "_y"))
-    pairs = pairs.loc[pairs["name_x"] < pairs["name_y"]].drop_duplicates(["name_x", "name_y"])
-    norms_x, norms_y = pairs["norm_x"].tolist(), pairs["norm_y"].tolist()
-    scores = process.cpdist(norms_x, norms_y, scorer=_BULK_SCORER, processor=None, workers=1)
-    names_x, names_y = pairs["name_x"].tolist(), pairs["name_y"].tolist()
-    for i in np.flatnonzero(scores >= threshold - _CUTOFF_SLACK):
-        if (exact := _exact(norms_x[i], norms_y[i])) >= threshold:
-            hits.setdefault((names_x[i], names_y[i]), exact)
-    return pd.DataFrame([(a, b, s) for (a, b), s in sorted(hits.items())], columns=["name_x", "name_y", "score"])
+    c = _contributions(contributions, exclude)
+    return c.frame(_co_contributor_pairs(c, threshold), ["name_x", "name_y", "score"])
 
 
-def real_name_pairs(names: Iterable[str], threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """(b) Pairs (real_name, username) — a name containing a space vs a name without
-    one — with score >= threshold, found without scoring all pairs."""
-    threshold = _check_threshold(threshold)
-    names = pd.Series(sorted({str(n) for n in names if n is not None}), dtype=object)
-    frame = pd.DataFrame({"name": names, "norm": _normalised(names)})
-    frame = frame.loc[frame["norm"] != ""]
-    frame["len"] = frame["norm"].str.len()
-    space = frame["name"].map(_has_space).astype(bool)
+def _real_name_pairs(names: list[str], norms: list[str], threshold: float) -> list[tuple[int, int, float]]:
+    """(b) as (real-name index, username index, score) into `names` (distinct, sorted, none
+    normalising to nothing; `norms` their normal forms), see real_name_pairs."""
+    frame = pd.DataFrame({"code": np.arange(len(names)), "norm": norms, "len": [len(n) for n in norms]})
+    space = np.array([_has_space(n) for n in names], dtype=bool)
     # usernames sorted by (length, normal form) for blocking; each distinct normal form is one
     # column of the matrix, standing for the usernames from first[j] to first[j + 1]
-    users = frame.loc[~space].sort_values(["len", "norm", "name"], ignore_index=True)
-    queries = frame.loc[space].sort_values(["len", "norm", "name"], ignore_index=True)
+    users = frame.loc[~space].sort_values(["len", "norm", "code"], ignore_index=True)
+    queries = frame.loc[space].sort_values(["len", "norm", "code"], ignore_index=True)
     if queries.empty or users.empty:
-        return pd.DataFrame(columns=["real_name", "username", "score"])
+        return []
     user_norms = users["norm"].to_numpy()
     first = np.flatnonzero(np.r_[True, user_norms[1:] != user_norms[:-1]])
     bounds = np.r_[first, len(users)]
     col_norms = user_norms[first].tolist()
     lengths = users["len"].to_numpy()[first]
-    user_names = users["name"].tolist()
-    q_names, q_norms, q_lens = queries["name"].tolist(), queries["norm"].tolist(), queries["len"].to_numpy()
+    user_codes = users["code"].tolist()
+    q_codes, q_norms, q_lens = queries["code"].tolist(), queries["norm"].tolist(), queries["len"].to_numpy()
     factor = threshold / (200.0 - threshold)  # ratio >= t  =>  short/long length >= factor
     lo_of = np.searchsorted(lengths, q_lens * factor - 1e-9, side="left")
     hi_of = np.searchsorted(lengths, q_lens / factor + 1e-9, side="right")
 
-    found: list[tuple[str, str, float]] = []
+    found: list[tuple[int, int, float]] = []
     start = 0
     while start < len(queries):
         lo = int(lo_of[start])
@@ -193,10 +221,21 @@ def real_name_pairs(names: Iterable[str], threshold: float = DEFAULT_THRESHOLD) 
                 score = _exact(q_norms[start + i], col_norms[lo + j])
                 if score < threshold:
                     continue
-                for username in user_names[bounds[lo + j] : bounds[lo + j + 1]]:
-                    found.append((q_names[start + i], username, score))
+                for user in user_codes[bounds[lo + j] : bounds[lo + j + 1]]:
+                    found.append((q_codes[start + i], user, score))
         start = stop
-    return pd.DataFrame(sorted(found), columns=["real_name", "username", "score"])
+    return found
+
+
+def real_name_pairs(names: Iterable[str], threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """(b) Pairs (real_name, username) — a name containing a space vs a name without
+    one — with score >= threshold, found without scoring all pairs."""
+    threshold = _check_threshold(threshold)
+    norms = {n: normalise(n) for n in {str(n) for n in names if n is not None}}
+    distinct = sorted(n for n, norm in norms.items() if norm != "")
+    found = _real_name_pairs(distinct, [norms[n] for n in distinct], threshold)
+    rows = sorted((distinct[q], distinct[u], s) for q, u, s in found)
+    return pd.DataFrame(rows, columns=["real_name", "username", "score"])
 
 
 def merge_candidates(
@@ -208,23 +247,28 @@ def merge_candidates(
     """All candidate pairs, oriented alias (name_a) -> canonical (name_b), with score
     and reason; `exclude` holds bot accounts (never candidates); `accounts` names
     known to be Hub accounts (preferred as canonical ids)."""
-    frame = _contributions(contributions, exclude)
-    n_repos = frame.groupby("name")["repo"].nunique().to_dict()
+    threshold = _check_threshold(threshold)
+    c = _contributions(contributions, exclude)
+    n_repos = np.bincount(c.name, minlength=len(c.names)).tolist()
     known = {str(a) for a in accounts if a is not None}
 
-    def orient(x: str, y: str) -> tuple[str, str]:
+    def rank(code: int) -> tuple:
         # the better canonical sorts first: no space, a known account, more repos, then by name
-        kx = (_has_space(x), x not in known, -n_repos.get(x, 0), x)
-        ky = (_has_space(y), y not in known, -n_repos.get(y, 0), y)
-        return (y, x) if kx < ky else (x, y)
+        name = c.names[code]
+        return (_has_space(name), name not in known, -n_repos[code], code)
 
-    rows: dict[frozenset, tuple[str, str, float, str]] = {}
-    for x, y, s in co_contributor_pairs(frame, threshold).itertuples(index=False):
+    def orient(x: int, y: int) -> tuple[int, int]:
+        return (y, x) if rank(x) < rank(y) else (x, y)
+
+    rows: dict[tuple[int, int], tuple[int, int, float, str]] = {}
+    for x, y, s in _co_contributor_pairs(c, threshold):
         a, b = orient(x, y)
-        rows[frozenset((a, b))] = (a, b, s, REASON_CO_CONTRIBUTORS)
-    for real, user, s in real_name_pairs(frame["name"].unique(), threshold).itertuples(index=False):
-        rows.setdefault(frozenset((real, user)), (real, user, s, REASON_REAL_NAME))
-    out = pd.DataFrame(sorted(rows.values()), columns=CANDIDATE_COLUMNS)
+        rows[(min(x, y), max(x, y))] = (a, b, s, REASON_CO_CONTRIBUTORS)
+    for real, user, s in _real_name_pairs(c.names, c.norms, threshold):
+        rows.setdefault((min(real, user), max(real, user)), (real, user, s, REASON_REAL_NAME))
+    out = pd.DataFrame(
+        sorted((c.names[a], c.names[b], s, reason) for a, b, s, reason in rows.values()), columns=CANDIDATE_COLUMNS
+    )
     out["score"] = out["score"].astype(float).round(4)
     for col in ("name_a", "name_b", "reason"):
         out[col] = out[col].astype("string")

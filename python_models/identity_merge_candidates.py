@@ -6,8 +6,6 @@ inputs in DuckDB."""
 
 
 def model(dbt, session):
-    import pandas as pd
-
     from hubwh.identity import config_flag, identity_candidates
 
     # (each ref on its own line: dbt finds a Python model's refs by parsing its calls)
@@ -20,15 +18,12 @@ def model(dbt, session):
     spaces = dbt.ref("stg_hf_hub__spaces")
 
     started = discussions.filter("author is not null")
-    names = pd.concat(
-        [
-            commit_authors.project("repo_type || ':' || repo_id as repo, author as name").distinct().df(),
-            started.project("repo_type || ':' || repo_id as repo, author as name").distinct().df(),
-        ],
-        ignore_index=True,
-    )
+    # each (repo, name) once, found by DuckDB: the unnested authors are tens of millions of rows
+    # at Hub scale, the distinct pairs a fraction of them
+    pairs = "repo_type || ':' || repo_id as repo, author as name"
+    names = commit_authors.project(pairs).union(started.project(pairs)).distinct().df()
     # names the Hub reports as accounts (repo namespaces, discussion authors): preferred canonicals
-    accounts = set(started.project("author").df()["author"])
+    accounts = set(started.project("author").distinct().df()["author"])
     for repos in (models, datasets, spaces):
         accounts |= set(repos.filter("namespace is not null").project("namespace").distinct().df()["namespace"])
 

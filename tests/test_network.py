@@ -304,8 +304,10 @@ def test_igraph_community_method_agrees_on_two_cliques():
     (row, *_) = kcore_table(g, community_method="igraph")
     assert row["communities"] == 2
     assert row["modularity"] == pytest.approx(0.96 - 312 / 625)  # scored the networkx (directed) way
+    (louvain, *_) = kcore_table(g, community_method="louvain")
+    assert (louvain["communities"], louvain["modularity"]) == (2, pytest.approx(0.96 - 312 / 625))
     with pytest.raises(HubwhError, match="community method"):
-        kcore_table(g, community_method="louvain")
+        kcore_table(g, community_method="spectral")
 
 
 @pytest.mark.slow  # three fresh Python processes
@@ -340,7 +342,7 @@ def test_kcore_table_does_not_depend_on_the_string_hash_seed():
     assert len(outputs) == 1 and "(1, " in outputs.pop()
 
 
-def test_auto_community_method_is_networkx_up_to_the_threshold_and_igraph_above(monkeypatch):
+def test_auto_community_method_is_networkx_then_igraph_then_louvain(monkeypatch):
     # A random directed graph (40 nodes, 70 edges, seed 0) on which the two methods' partitions
     # differ (networkx 6 communities, igraph 5), both checked against networkx itself.
     from hubwh.network import kcore
@@ -363,6 +365,40 @@ def test_auto_community_method_is_networkx_up_to_the_threshold_and_igraph_above(
     assert kcore_table(g, community_method="auto")[0] == by["networkx"]  # edges <= threshold
     monkeypatch.setattr(kcore, "AUTO_NETWORKX_MAX_EDGES", g.number_of_edges() - 1)
     assert kcore_table(g, community_method="auto")[0] == by["igraph"]
+    monkeypatch.setattr(kcore, "AUTO_IGRAPH_MAX_EDGES", g.number_of_edges() - 1)
+    louvain = kcore_table(g, community_method="louvain")[0]
+    assert kcore_table(g, community_method="auto")[0] == louvain
+    # Louvain's partition, found by igraph directly with the same seed and scored by networkx
+    import igraph as ig
+
+    names = list(g.nodes)
+    undirected = ig.Graph(
+        n=len(names), edges=sorted({tuple(sorted((names.index(u), names.index(v)))) for u, v in g.edges})
+    )
+    ig.set_random_number_generator(random.Random(kcore.LOUVAIN_SEED))
+    try:
+        clusters = undirected.community_multilevel()
+    finally:
+        ig.set_random_number_generator(random)
+    parts = [{names[i] for i in members} for members in clusters]
+    assert louvain["communities"] == len(parts)
+    assert louvain["modularity"] == pytest.approx(nx.community.modularity(g, parts, weight=None))
+    assert louvain["modularity"] >= by["networkx"]["modularity"] - 0.05
+    assert kcore_table(g, community_method="louvain")[0] == louvain  # seeded: the same every time
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_core_numbers_equal_networkx(seed):
+    # igraph's coreness stands in for networkx's core_number: random digraphs with reciprocated
+    # edges and isolates
+    from hubwh.network.graph import core_numbers
+
+    rng = random.Random(seed)
+    g = nx.gnp_random_graph(200, rng.uniform(0.005, 0.06), seed=seed, directed=True)
+    g.add_edges_from((v, u) for u, v in list(g.edges) if rng.random() < 0.3)
+    g.add_nodes_from(range(200, 215))
+    g = nx.relabel_nodes(g, {n: f"n{n}" for n in g})
+    assert core_numbers(g) == nx.core_number(g)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

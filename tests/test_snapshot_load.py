@@ -341,9 +341,9 @@ def test_the_columnar_stage_gives_the_rows_of_the_crawlers_functions(hub, tmp_pa
     taken: list[str] = []
     real = columnar.stage_repos
 
-    def spy(con, path, *args):
-        taken.append(path.name)
-        return real(con, path, *args)
+    def spy(con, **kwargs):
+        taken.append(kwargs["path"].name)
+        return real(con, **kwargs)
 
     def refuse(*args, **kwargs):
         raise columnar.Unreadable("forced")

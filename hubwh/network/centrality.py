@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from hubwh.network.graph import non_isolate_graph
+from hubwh.network.graph import core_numbers, non_isolate_graph
 
 PAGERANK_DAMPING = 0.85
 
@@ -28,7 +28,7 @@ def developer_centrality(graph: nx.DiGraph) -> pd.DataFrame:
     - is_isolate: no edge to or from anyone else (only self-loops, or none).
     """
     nodes = sorted(graph.nodes)
-    core = nx.core_number(graph) if graph.number_of_nodes() else {}
+    core = core_numbers(graph) if graph.number_of_nodes() else {}
     active = non_isolate_graph(graph)
     pagerank = nx.pagerank(active, alpha=PAGERANK_DAMPING, weight="weight") if active.number_of_nodes() else {}
     in_deg = dict(graph.in_degree())

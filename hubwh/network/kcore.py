@@ -20,7 +20,8 @@ Decisions (where docs/methods.md and the paper are silent):
   core of all models (most of the table's time), igraph ~0.4 s, with modularity equal
   to within 0.01 (benchmarks/bench_rq2.py); networkx stays the default because it is
   the algorithm docs/methods.md names and runs on the directed graph itself; `auto` (the
-  dbt default) switches to igraph above AUTO_NETWORKX_MAX_EDGES edges.
+  dbt default) switches to igraph above AUTO_NETWORKX_MAX_EDGES edges, and to igraph's Louvain
+  (not CNM: a faster heuristic) above AUTO_IGRAPH_MAX_EDGES, where CNM takes minutes.
 - avg_clustering weights are normalised by the core's own maximum weight (networkx), computed
   with sparse matrices (`average_clustering_weighted`, equal to networkx's).
 """
@@ -34,7 +35,7 @@ import networkx as nx
 import numpy as np
 
 from hubwh.errors import HubwhError
-from hubwh.network.graph import induced_subgraph
+from hubwh.network.graph import core_numbers, induced_subgraph
 
 KCORE_LEVELS = (1, 5, 10)
 RICH_CLUB_TOP_SHARE = 0.10
@@ -133,25 +134,64 @@ def average_clustering_weighted(graph: nx.DiGraph, rows_per_block: int = 2_048) 
     return float(per_node.mean())
 
 
-COMMUNITY_METHODS = ("networkx", "igraph", "auto")
+COMMUNITY_METHODS = ("networkx", "igraph", "louvain", "auto")
 # method "auto": networkx's CNM up to this many edges in a core, igraph's fast-greedy above.
 # networkx's time grows with the edges faster than linearly (measured: 17 k edges 7 s, 23 k 9 s,
 # 25 k 25 s, 36 k 65 s, 157 k 629 s); igraph takes under a second at 36 k. The demo's and the
 # paper-scale Hub's cores are below it (paper scale, k = 1 of all models: 9.8 k nodes, 23 k
 # edges), so their tables are networkx's.
 AUTO_NETWORKX_MAX_EDGES = 25_000
+# ... and igraph's fast-greedy up to this many, Louvain above: fast-greedy grows faster still on
+# big cores with little community structure (today's synthetic Hub, k = 1 of all: 70 k nodes,
+# 304 k edges, 206 s; k = 5, 203 k edges, 52 s; k = 10, 126 k edges, 6 s); Louvain takes ~1 s.
+AUTO_IGRAPH_MAX_EDGES = 100_000
+# Louvain visits nodes in a random order: a fixed seed makes the partition reproducible.
+LOUVAIN_SEED = 0
 
 
-def _igraph_fastgreedy(graph: nx.DiGraph) -> list[set]:
-    """igraph's fast-greedy (the same CNM algorithm, in C) on the undirected simple
-    version of the graph: igraph's implementation takes undirected graphs only."""
+def _undirected_simple(graph: nx.DiGraph):
+    """The igraph Graph of a core as an undirected simple graph, and its node names by index
+    (igraph's CNM and Louvain take undirected graphs only)."""
     import igraph as ig
 
     names = list(graph.nodes)
     index = {n: i for i, n in enumerate(names)}
     pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in graph.edges})
-    clusters = ig.Graph(n=len(names), edges=pairs, directed=False).community_fastgreedy().as_clustering()
+    return ig.Graph(n=len(names), edges=pairs, directed=False), names
+
+
+def _igraph_fastgreedy(graph: nx.DiGraph) -> list[set]:
+    """igraph's fast-greedy (the same CNM algorithm, in C) on the undirected simple
+    version of the graph."""
+    core, names = _undirected_simple(graph)
+    clusters = core.community_fastgreedy().as_clustering()
     return [{names[i] for i in members} for members in clusters]
+
+
+def _igraph_louvain(graph: nx.DiGraph) -> list[set]:
+    """igraph's Louvain (multilevel) on the undirected simple version of the graph, seeded
+    (python-igraph draws from the random number generator it is given)."""
+    import random
+
+    import igraph as ig
+
+    core, names = _undirected_simple(graph)
+    ig.set_random_number_generator(random.Random(LOUVAIN_SEED))
+    try:
+        clusters = core.community_multilevel()
+    finally:
+        ig.set_random_number_generator(random)
+    return [{names[i] for i in members} for members in clusters]
+
+
+def community_method_for(graph: nx.DiGraph, method: str) -> str:
+    """The method `auto` stands for on this core (any other method stands for itself)."""
+    if method != "auto":
+        return method
+    edges = graph.number_of_edges()
+    if edges <= AUTO_NETWORKX_MAX_EDGES:
+        return "networkx"
+    return "igraph" if edges <= AUTO_IGRAPH_MAX_EDGES else "louvain"
 
 
 def _communities(graph: nx.DiGraph, method: str = "networkx") -> tuple[float, int]:
@@ -161,14 +201,18 @@ def _communities(graph: nx.DiGraph, method: str = "networkx") -> tuple[float, in
     method "networkx" (the default, docs/methods.md §4): `greedy_modularity_communities` on the
     directed graph, unweighted. method "igraph": fast-greedy on the undirected simple
     graph — about 30x faster at paper scale with a partition of near-equal directed
-    modularity (benchmarks/bench_rq2.py), for Hubs where networkx is too slow. method "auto":
-    networkx up to AUTO_NETWORKX_MAX_EDGES edges, igraph above."""
-    if method == "auto":
-        method = "networkx" if graph.number_of_edges() <= AUTO_NETWORKX_MAX_EDGES else "igraph"
+    modularity (benchmarks/bench_rq2.py), for Hubs where networkx is too slow.
+    method "louvain": igraph's Louvain (multilevel) on the undirected simple graph, seeded: not
+    CNM but a faster heuristic, which usually finds a partition of higher modularity. method
+    "auto": networkx up to AUTO_NETWORKX_MAX_EDGES edges, igraph up to AUTO_IGRAPH_MAX_EDGES,
+    Louvain above (community_method_for)."""
+    method = community_method_for(graph, method)
     if method == "networkx":
         parts = nx.community.greedy_modularity_communities(graph, weight=None)
     elif method == "igraph":
         parts = _igraph_fastgreedy(graph)
+    elif method == "louvain":
+        parts = _igraph_louvain(graph)
     else:
         raise HubwhError(f"unknown community method {method!r} (one of {', '.join(COMMUNITY_METHODS)})")
     return float(nx.community.modularity(graph, parts, weight=None)), len(parts)
@@ -199,10 +243,10 @@ def kcore_table(
     graph: nx.DiGraph, levels: list[tuple[int, bool]] | None = None, community_method: str = "networkx"
 ) -> list[dict]:
     """The k-core table of a graph built by `build_graph` (no self-loops)."""
-    core_numbers = nx.core_number(graph) if graph.number_of_nodes() else {}
-    max_k = max(core_numbers.values(), default=0)
+    cores = core_numbers(graph) if graph.number_of_nodes() else {}
+    max_k = max(cores.values(), default=0)
     rows = []
     for k, is_max in levels if levels is not None else kcore_levels(max_k):
-        members = [v for v, c in core_numbers.items() if c >= k]
+        members = [v for v, c in cores.items() if c >= k]
         rows.append(kcore_row(induced_subgraph(graph, members), k, is_max, community_method))
     return rows

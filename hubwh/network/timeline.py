@@ -10,7 +10,7 @@ at which a has been the first author of a commit of r and b an author of a commi
 (`int_model_collab_links_dated` computes these times in SQL).
 
 So the graph is grown quarter by quarter instead of being rebuilt from the commits for every
-quarter; only the core numbers are recomputed per quarter (networkx `core_number`, on the
+quarter; only the core numbers are recomputed per quarter (networkx `core_number`, by igraph, on the
 non-isolates; isolates have core number 0). benchmarks/bench_time.py measures the two ways.
 """
 
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from hubwh.errors import HubwhError
+from hubwh.network.graph import core_numbers
 from hubwh.stats import gini
 
 TIMELINE_COLUMNS = [
@@ -97,7 +98,7 @@ def timeline_frame(links: pd.DataFrame, until=None, since=None) -> pd.DataFrame:
         seen.update(graph.nodes)
         n, n_linked, n_edges = len(seen), graph.number_of_nodes(), graph.number_of_edges()
         if n_edges:
-            core = nx.core_number(graph)
+            core = core_numbers(graph)
             max_k = max(core.values())
             max_core = sum(1 for c in core.values() if c == max_k)
             degrees = np.fromiter((d for _, d in graph.degree()), dtype="float64", count=n_linked)

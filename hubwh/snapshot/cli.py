@@ -67,6 +67,12 @@ def _load(args) -> int:
     print(
         f"loaded {args.dir} into {result.db_path} (raw) in {result.elapsed_s:.1f} s: {listed:,} repos ({rate:,.0f}/s)"
     )
+    if result.lists_s:
+        files = ", ".join(f"{k} {v:.1f} s" for k, v in result.files_s.items())
+        print(
+            f"  repo lists staged in {result.lists_s:.1f} s ({listed / result.lists_s:,.0f} repos/s); every file in "
+            f"{result.stage_s:.1f} s with the checks ({files}); written to raw in {result.load_s:.1f} s"
+        )
     for table, n in result.rows.items():
         print(f"  raw.{table:<13} {n:>12,} rows")
     return 0

@@ -220,7 +220,8 @@ def stage_repos(
     source = _typed(path, {n: "JSON" for n in names})
     # Every record is kept here (so the count can be checked); a record without a usable id is
     # odd (the Python path names it) before private or out-of-sample ones are left out.
-    sql = f"""CREATE OR REPLACE TABLE staged_repos AS
+    staged = f"staged_{repo_type}s"  # one table per file: files are staged concurrently
+    sql = f"""CREATE OR REPLACE TABLE {staged} AS
         SELECT ord, json_extract_string(f0, '$') AS repo_id, {values},
             CASE WHEN json_type({models}) = 'ARRAY' THEN json_extract_string({models}, '$[*]') END AS models_list,
             NOT {id_ok} OR ({listed} AND in_sample(json_extract_string(f0, '$'))) AS wanted,
@@ -228,17 +229,17 @@ def stage_repos(
         FROM (SELECT ord, {read} FROM {source})"""
     try:
         con.execute(sql)
-        n = con.execute("SELECT count(*) FROM staged_repos").fetchone()[0]
+        n = con.execute(f"SELECT count(*) FROM {staged}").fetchone()[0]
     except duckdb.Error as exc:
         raise Unreadable(str(exc).splitlines()[0]) from None
     if expected is not None and n != expected:
         raise Unreadable(f"{n} records, the manifest says {expected}")
-    con.execute("DELETE FROM staged_repos WHERE NOT wanted")
+    con.execute(f"DELETE FROM {staged} WHERE NOT wanted")
     have = {r[0] for r in rules} | {"repo_id"}
     cols = ", ".join(
         f"CAST({name if name in have else constants.get(name, 'NULL')} AS {typ}) AS {name}" for name, typ in columns
     )
-    con.execute(f"COPY (SELECT {cols}, ord AS _line FROM staged_repos WHERE NOT odd) TO '{out}' (FORMAT parquet)")
+    con.execute(f"COPY (SELECT {cols}, ord AS _line FROM {staged} WHERE NOT odd) TO '{out}' (FORMAT parquet)")
     if space_models_out is not None:
         con.execute(
             f"""COPY (
@@ -246,12 +247,12 @@ def stage_repos(
                     CAST({constants.get("listed_at", "NULL")} AS TIMESTAMPTZ) AS listed_at,
                     any_value(ord) AS _line
                 FROM (SELECT repo_id, ord, unnest(models_list) AS model_id, generate_subscripts(models_list, 1) AS pos
-                      FROM staged_repos WHERE NOT odd AND models_list IS NOT NULL)
+                      FROM {staged} WHERE NOT odd AND models_list IS NOT NULL)
                 GROUP BY repo_id, model_id
             ) TO '{space_models_out}' (FORMAT parquet)"""
         )
-    odd = [r[0] for r in con.execute("SELECT ord FROM staged_repos WHERE odd ORDER BY ord").fetchall()]
-    con.execute("DROP TABLE staged_repos")
+    odd = [r[0] for r in con.execute(f"SELECT ord FROM {staged} WHERE odd ORDER BY ord").fetchall()]
+    con.execute(f"DROP TABLE {staged}")
     return _texts(con, path, odd)
 
 
@@ -319,9 +320,10 @@ def stage_items(
     types = ", ".join(f"'{t}'" for t in all_repo_types)
     wanted = ", ".join(f"'{t}'" for t in repo_types)
     source = _typed(path, {"repo_type": "JSON", "repo_id": "JSON", resource: ITEM_TYPES[resource]})
+    lines, items = f"staged_{resource}_lines", f"staged_{resource}"  # files are staged concurrently
     try:
         con.execute(
-            f"""CREATE OR REPLACE TABLE staged_lines AS
+            f"""CREATE OR REPLACE TABLE {lines} AS
             SELECT ord, json_extract_string(repo_type, '$') AS repo_type, json_extract_string(repo_id, '$') AS repo_id,
                 "{resource}" AS items,
                 coalesce("{resource}" IS NOT NULL AND json_type(repo_type) = 'VARCHAR'
@@ -329,7 +331,7 @@ def stage_items(
                     AS line_ok
             FROM {source}"""
         )
-        n, bad = con.execute("SELECT count(*), count(*) FILTER (WHERE NOT line_ok) FROM staged_lines").fetchone()
+        n, bad = con.execute(f"SELECT count(*), count(*) FILTER (WHERE NOT line_ok) FROM {lines}").fetchone()
     except duckdb.Error as exc:
         raise Unreadable(str(exc).splitlines()[0]) from None
     if expected is not None and n != expected:
@@ -340,15 +342,15 @@ def stage_items(
     values, valid = _select(rules)
     key = "commit_id" if resource == "commits" else "num"
     con.execute(
-        f"""CREATE OR REPLACE TABLE staged_items AS
+        f"""CREATE OR REPLACE TABLE {items} AS
         SELECT ord, repo_type, repo_id, pos, {values}, ({valid}) IS NOT TRUE AS odd
         FROM (
             SELECT ord, repo_type, repo_id, unnest(items) AS it, generate_subscripts(items, 1) - 1 AS pos
-            FROM staged_lines WHERE repo_type IN ({wanted}) AND in_sample(repo_id)
+            FROM {lines} WHERE repo_type IN ({wanted}) AND in_sample(repo_id)
         )"""
     )
-    con.execute("DROP TABLE staged_lines")
-    odd = [r[0] for r in con.execute("SELECT DISTINCT ord FROM staged_items WHERE odd ORDER BY ord").fetchall()]
+    con.execute(f"DROP TABLE {lines}")
+    odd = [r[0] for r in con.execute(f"SELECT DISTINCT ord FROM {items} WHERE odd ORDER BY ord").fetchall()]
     con.execute("CREATE OR REPLACE TEMP TABLE odd_lines (ord BIGINT)")
     if odd:
         con.executemany("INSERT INTO odd_lines VALUES (?)", [[o] for o in odd])
@@ -359,17 +361,15 @@ def stage_items(
     # row needed them all in memory at once (31.3 M commits ran out of a 5 GB limit).
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE repeated_items AS
-        SELECT ord, {key} AS item_key, min(pos) AS first_pos FROM staged_items
+        SELECT ord, {key} AS item_key, min(pos) AS first_pos FROM {items}
         GROUP BY ord, {key} HAVING count(*) > 1"""
     )
     con.execute(
         f"""COPY (
-            SELECT {select}, staged_items.ord AS _line FROM staged_items
-            LEFT JOIN repeated_items AS r
-                ON r.ord = staged_items.ord AND r.item_key IS NOT DISTINCT FROM staged_items.{key}
-            WHERE staged_items.ord NOT IN (SELECT ord FROM odd_lines)
-                AND (r.first_pos IS NULL OR staged_items.pos = r.first_pos)
+            SELECT {select}, i.ord AS _line FROM {items} AS i
+            LEFT JOIN repeated_items AS r ON r.ord = i.ord AND r.item_key IS NOT DISTINCT FROM i.{key}
+            WHERE i.ord NOT IN (SELECT ord FROM odd_lines) AND (r.first_pos IS NULL OR i.pos = r.first_pos)
         ) TO '{out}' (FORMAT parquet)"""
     )
-    con.execute("DROP TABLE staged_items")
+    con.execute(f"DROP TABLE {items}")
     return _texts(con, path, odd)

@@ -32,7 +32,7 @@ import logging
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,6 +90,10 @@ class LoadResult:
     elapsed_s: float = 0.0
     stage_s: float = 0.0
     load_s: float = 0.0
+    # seconds from the start of staging until each file was staged the columnar way, and until
+    # every repo list was ("list rows" of the load's throughput)
+    files_s: dict[str, float] = field(default_factory=dict)
+    lists_s: float = 0.0
 
 
 _OUTCOMES_SCHEMA = pa.schema(
@@ -252,17 +256,13 @@ def _duck_types(table: str) -> list[tuple[str, str]]:
 
 def _stage_connection(folder: Path, db: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
     """A scratch DuckDB file (what is staged lives on disk, not in memory) with the warehouse's
-    memory, threads and temp folder."""
+    memory, threads and temp folder, and `in_sample`; its files are staged on cursors of it
+    (_stage_cursor), which share these."""
     from hubwh.duckdb_settings import apply_settings
     from hubwh.lake import extension_config
 
     con = duckdb.connect(str(folder / "stage.duckdb"), config=extension_config())
     apply_settings(con, db)
-    # every staged row carries its line and position, so nothing relies on the order rows are
-    # written in, and keeping that order costs DuckDB memory
-    con.execute("SET preserve_insertion_order = false")
-    con.execute("SET enable_progress_bar = false")
-    con.execute("SET TimeZone = 'UTC'")  # an ISO date without an offset is UTC, as parse_ts says
     if scope.sample is None or scope.sample >= 1:
         con.execute("CREATE MACRO in_sample(repo_id) AS true")
     else:
@@ -270,119 +270,181 @@ def _stage_connection(folder: Path, db: Path, scope: Scope) -> duckdb.DuckDBPyCo
     return con
 
 
+def _stage_cursor(con: duckdb.DuckDBPyConnection, scope: Scope) -> duckdb.DuckDBPyConnection:
+    """A connection of its own to the scratch file (one per thread), set for staging."""
+    cur = con.cursor()
+    # every staged row carries its line and position, so nothing relies on the order rows are
+    # written in, and keeping that order costs DuckDB memory
+    cur.execute("SET preserve_insertion_order = false")
+    cur.execute("SET enable_progress_bar = false")
+    cur.execute("SET TimeZone = 'UTC'")  # an ISO date without an offset is UTC, as parse_ts says
+    return cur
+
+
 def _expected(snap: Snapshot, name: str) -> int | None:
     counts = snap.manifest.get("counts")
     return int(counts[name]) if isinstance(counts, dict) and name in counts else None
 
 
-def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, db: Path) -> dict[str, int]:
-    """Stage 1: every file into Parquet (see the module docstring)."""
+@dataclass
+class _FileJob:
+    """One snapshot file to stage: `run(cursor)` stages it the columnar way and returns its odd
+    records, or None when DuckDB cannot read the file (then the whole file goes the Python way)."""
+
+    name: str  # what the progress bar says
+    path: Path
+    run: Callable[[duckdb.DuckDBPyConnection], list | None]
+    outputs: tuple[Path, ...]
+    bar: object = None
+    odd: list | None = None
+    done_s: float = 0.0  # seconds from the start of staging until it was staged
+
+
+def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, db: Path, result: LoadResult) -> None:
+    """Stage 1: every file into Parquet (see the module docstring).
+
+    The files are staged concurrently, each on a DuckDB cursor of its own: a gzip file is read
+    by one thread, so one file at a time left a core idle for most of the load. The records they
+    send the Python way (few, or a whole unreadable file) are staged afterwards, in file order."""
+    from concurrent.futures import ThreadPoolExecutor
+    from functools import partial
+
+    from hubwh.duckdb_settings import duckdb_settings
     from hubwh.snapshot import columnar
 
     stager = _Stager(folder)
     listed: dict[str, int] = {}
-    con = _stage_connection(folder, db, scope)
     now_sql = f"'{now.isoformat()}'::TIMESTAMPTZ"
     repo_constants = {"first_listed_at": now_sql, "last_listed_at": now_sql, "is_listed": "true", "listed_at": now_sql}
+    jobs: list[_FileJob] = []
+    keeps = {}
+    for repo_type in scope.types:
+        path = snap.path / REPO_FILES[repo_type]
+        table = REPO_TABLE[repo_type]
+        keeps[repo_type] = keep = _list_keep(scope, repo_type)
+        if not path.is_file():
+            listed[repo_type] = 0
+            continue
+        out = folder / f"{table}.columnar.parquet"
+        models_out = folder / "space_models.columnar.parquet" if repo_type == "space" else None
+        run = partial(
+            columnar.stage_repos,
+            path=path,
+            repo_type=repo_type,
+            keep=keep,
+            columns=_duck_types(table),
+            constants=repo_constants,
+            out=out,
+            space_models_out=models_out,
+            expected=_expected(snap, table),
+        )
+        jobs.append(_FileJob(repo_type, path, run, tuple(p for p in (out, models_out) if p is not None)))
+    for resource, name, wanted in (
+        ("commits", COMMITS_FILE, scope.commits),
+        ("discussions", DISCUSSIONS_FILE, scope.discussions),
+    ):
+        path = snap.path / name
+        if not wanted or not path.is_file():
+            continue
+        out = folder / f"{resource}.columnar.parquet"
+        run = partial(
+            columnar.stage_items,
+            path=path,
+            resource=resource,
+            repo_types=scope.types,
+            all_repo_types=REPO_TYPES,
+            columns=_duck_types(resource),
+            constants={"fetched_at": now_sql},
+            out=out,
+            expected=_expected(snap, resource),
+        )
+        jobs.append(_FileJob(resource, path, run, (out,)))
+
+    con = _stage_connection(folder, db, scope)
+    cursors: list[duckdb.DuckDBPyConnection] = []
+
+    def stage_file(job: _FileJob) -> None:
+        cur = _stage_cursor(con, scope)
+        cursors.append(cur)
+        try:
+            job.odd = job.run(cur)
+        except columnar.Unreadable as exc:
+            log.warning("%s: staged record by record (%s)", job.path, exc)
+            for p in job.outputs:
+                p.unlink(missing_ok=True)
+        finally:
+            cur.close()
+            job.done_s = round(time.monotonic() - started, 3)
+
+    for job in jobs:
+        label = f"stage {REPO_TABLE.get(job.name, job.name)}"
+        job.bar = progress.stage(label, snap.count(REPO_TABLE.get(job.name, job.name)))
+    # the largest files first, so that the last one to finish is a small one
+    order = sorted(jobs, key=lambda j: j.path.stat().st_size, reverse=True)
+    workers = max(1, min(len(jobs), int(duckdb_settings(db).get("threads") or 1)))
+    started = time.monotonic()
     try:
-        for repo_type in scope.types:
-            path = snap.path / REPO_FILES[repo_type]
-            table = REPO_TABLE[repo_type]
-            keep = _list_keep(scope, repo_type)
-            bar = progress.stage(f"stage {table}", snap.count(table))
-            n = 0
-            if path.is_file():
-                out = folder / f"{table}.columnar.parquet"
-                models_out = folder / "space_models.columnar.parquet" if repo_type == "space" else None
-                try:
-                    odd = columnar.stage_repos(
-                        con,
-                        path,
-                        repo_type,
-                        keep,
-                        _duck_types(table),
-                        repo_constants,
-                        out,
-                        models_out,
-                        _expected(snap, table),
-                    )
-                    n = pq.ParquetFile(out).metadata.num_rows
-                except columnar.Unreadable as exc:
-                    log.warning("%s: staged record by record (%s)", path, exc)
-                    odd = None
-                    for p in (out, models_out):
-                        if p is not None:
-                            p.unlink(missing_ok=True)
-                if odd is None:  # the Python way names the file and the line
-                    for lineno, ordinal, record in _records(path):
-                        n += _repo_record(stager, scope, keep, now, repo_type, path, lineno, ordinal, record)
-                else:
-                    for ordinal, text in odd:
-                        n += _repo_record(stager, scope, keep, now, repo_type, path, None, ordinal, json.loads(text))
-                progress.bars.advance(bar, snap.count(table) or n)
-            progress.bars.finish(bar)
-            listed[repo_type] = n
-
-        path = snap.path / OUTCOMES_FILE
-        if path.is_file():
-            for lineno, ordinal, row in _records(path):
-                if not isinstance(row, dict) or not all(k in row for k in ("repo_type", "repo_id", "outcome")):
-                    raise HubwhError(
-                        f"{path}:{lineno}: not a per-repo line (an object with repo_type, repo_id, outcome)"
-                    )
-                if row["outcome"] not in OUTCOMES:
-                    raise HubwhError(
-                        f"{path}:{lineno}: unknown outcome {row['outcome']!r} (expected one of {OUTCOMES})"
-                    )
-                repo_type, repo_id = row["repo_type"], row["repo_id"]
-                if repo_type not in scope.types or not isinstance(repo_id, str) or not scope.in_sample(repo_id):
-                    continue
-                status, message = _outcome_answer(repo_type, repo_id, row["outcome"])
-                stager.add(
-                    "outcomes",
-                    [{"repo_type": repo_type, "repo_id": repo_id, "status": status, "message": message}],
-                    ordinal,
-                )
-
-        for resource, name, wanted in (
-            ("commits", COMMITS_FILE, scope.commits),
-            ("discussions", DISCUSSIONS_FILE, scope.discussions),
-        ):
-            path = snap.path / name
-            if not wanted or not path.is_file():
-                continue
-            bar = progress.stage(f"stage {resource}", snap.count(resource))
-            out = folder / f"{resource}.columnar.parquet"
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stage") as pool:
+            futures = [pool.submit(stage_file, job) for job in order]
             try:
-                odd = columnar.stage_items(
-                    con,
-                    path,
-                    resource,
-                    scope.types,
-                    REPO_TYPES,
-                    _duck_types(resource),
-                    {"fetched_at": now_sql},
-                    out,
-                    _expected(snap, resource),
-                )
-            except columnar.Unreadable as exc:
-                log.warning("%s: staged record by record (%s)", path, exc)
-                odd = None
-                out.unlink(missing_ok=True)
-            if odd is None:
-                for lineno, ordinal, row in _records(path):
-                    _item_line(stager, scope, now, resource, path, lineno, ordinal, row)
-            else:
-                for ordinal, text in odd:
-                    _item_line(stager, scope, now, resource, path, None, ordinal, json.loads(text))
-            progress.bars.advance(bar, snap.count(resource))
-            progress.bars.finish(bar)
+                for future in futures:
+                    future.result()
+            except BaseException:
+                for cur in cursors:  # stop the other files' queries too
+                    try:
+                        cur.interrupt()
+                    except duckdb.Error:
+                        pass
+                raise
     finally:
         con.close()
         (folder / "stage.duckdb").unlink(missing_ok=True)
         (folder / "stage.duckdb.wal").unlink(missing_ok=True)
+
+    # the Python way, in file order: each file's odd records, or the whole of an unreadable one
+    for job in jobs:
+        if job.name in REPO_TYPES:
+            repo_type, keep = job.name, keeps[job.name]
+            n = 0 if job.odd is None else pq.ParquetFile(job.outputs[0]).metadata.num_rows
+            if job.odd is None:
+                for lineno, ordinal, record in _records(job.path):
+                    n += _repo_record(stager, scope, keep, now, repo_type, job.path, lineno, ordinal, record)
+            else:
+                for ordinal, text in job.odd:
+                    n += _repo_record(stager, scope, keep, now, repo_type, job.path, None, ordinal, json.loads(text))
+            listed[repo_type] = n
+            progress.bars.advance(job.bar, snap.count(REPO_TABLE[repo_type]) or n)
+        else:
+            resource = job.name
+            if job.odd is None:
+                for lineno, ordinal, row in _records(job.path):
+                    _item_line(stager, scope, now, resource, job.path, lineno, ordinal, row)
+            else:
+                for ordinal, text in job.odd:
+                    _item_line(stager, scope, now, resource, job.path, None, ordinal, json.loads(text))
+            progress.bars.advance(job.bar, snap.count(resource))
+        progress.bars.finish(job.bar)
+    result.repos_listed = {t: listed.get(t, 0) for t in scope.types}
+    result.files_s = {job.name: job.done_s for job in jobs}
+    result.lists_s = max((job.done_s for job in jobs if job.name in REPO_TYPES), default=0.0)
+
+    path = snap.path / OUTCOMES_FILE
+    if path.is_file():
+        for lineno, ordinal, row in _records(path):
+            if not isinstance(row, dict) or not all(k in row for k in ("repo_type", "repo_id", "outcome")):
+                raise HubwhError(f"{path}:{lineno}: not a per-repo line (an object with repo_type, repo_id, outcome)")
+            if row["outcome"] not in OUTCOMES:
+                raise HubwhError(f"{path}:{lineno}: unknown outcome {row['outcome']!r} (expected one of {OUTCOMES})")
+            repo_type, repo_id = row["repo_type"], row["repo_id"]
+            if repo_type not in scope.types or not isinstance(repo_id, str) or not scope.in_sample(repo_id):
+                continue
+            status, message = _outcome_answer(repo_type, repo_id, row["outcome"])
+            stager.add(
+                "outcomes",
+                [{"repo_type": repo_type, "repo_id": repo_id, "status": status, "message": message}],
+                ordinal,
+            )
     stager.close()
-    return listed
 
 
 def _check_and_join(snap: Snapshot, scope: Scope, folder: Path, now: datetime, db: Path) -> None:
@@ -524,7 +586,7 @@ def load_snapshot(
     folder.mkdir(parents=True, exist_ok=True)
     bars = _Progress(progress)
     try:
-        result.repos_listed = _stage(snap, scope, folder, started_at, bars, db)
+        _stage(snap, scope, folder, started_at, bars, db, result)
         _check_and_join(snap, scope, folder, started_at, db)
         result.stage_s = round(time.monotonic() - started, 3)
         for t in TABLES:
@@ -536,6 +598,7 @@ def load_snapshot(
             "manifest": {k: snap.manifest.get(k) for k in ("format", "source", "seed", "created_at", "generator")},
             "repos_listed": result.repos_listed,
             "rows_loaded": dict(result.rows),
+            "seconds": {"lists_staged": result.lists_s, "files_staged": result.files_s, "staged": result.stage_s},
         }
         run = to_arrow(
             "crawl_runs",

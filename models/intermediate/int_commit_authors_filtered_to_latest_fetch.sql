@@ -1,20 +1,10 @@
--- The listed authors of the commits in int_commits_filtered_to_latest_fetch: the unnested
--- authors of staging, kept when their commit row belongs to the repo's latest successful fetch.
--- A view: the unnest is cheap to redo and int_commit_authors_resolved is the table.
+-- The listed authors of the commits in int_commits_filtered_to_latest_fetch, with the commit's
+-- date. A view: the unnest is cheap to redo and int_commit_authors_resolved is the table.
+-- (The latest-fetch commits are unnested, not every fetch's authors semi-joined to them: the
+-- same rows without a join of tens of millions of rows on both sides at today's Hub.)
 {{ config(materialized='view') }}
 
-select
-    a.repo_type,
-    a.repo_id,
-    a.commit_id,
-    a.commit_position,
-    a.author_position,
-    a.author,
-    a.fetched_at
-from {{ ref('stg_hf_hub__commit_authors') }} as a
-semi join {{ ref('int_commits_filtered_to_latest_fetch') }} as c
-    on
-        a.repo_type = c.repo_type
-        and a.repo_id = c.repo_id
-        and a.commit_id = c.commit_id
-        and a.fetched_at = c.fetched_at
+{{ unnest_commit_authors(
+    ref('int_commits_filtered_to_latest_fetch'),
+    ['repo_type', 'repo_id', 'commit_id', 'commit_position', 'committed_at', 'fetched_at']
+) }}

@@ -11,7 +11,8 @@ with current_commit_authors as (
         a.commit_id,
         a.commit_position,
         a.author_position,
-        a.author
+        a.author,
+        a.committed_at
     from {{ ref('int_commit_authors_filtered_to_latest_fetch') }} as a
     inner join {{ ref('int_repo_fetches_current') }} as cr
         on
@@ -22,6 +23,6 @@ with current_commit_authors as (
 
 {{ resolve_developers(
     'current_commit_authors',
-    ['repo_type', 'repo_id', 'commit_id', 'commit_position', 'author_position'],
+    ['repo_type', 'repo_id', 'commit_id', 'commit_position', 'author_position', 'committed_at'],
     nobody=['system']
 ) }}

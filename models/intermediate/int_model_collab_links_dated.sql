@@ -6,21 +6,13 @@
 --   source = target: the developer, linked_at = their first model commit;
 --   source <> target: linked_at = the minimum over shared repos of the later of the two times.
 -- First authors are int_model_commit_first_authors' (one definition of the first developer).
-with model_commits as (
-    select repo_id, commit_id, committed_at
-    from {{ ref('int_commits_dated') }}
-    where repo_type = 'model'
-),
-
-first_as_author as (
+with first_as_author as (
     select
-        f.repo_id,
-        f.developer,
-        min(c.committed_at) as since
-    from {{ ref('int_model_commit_first_authors') }} as f
-    inner join model_commits as c
-        on f.repo_id = c.repo_id and f.commit_id = c.commit_id
-    group by f.repo_id, f.developer
+        repo_id,
+        developer,
+        min(committed_at) as since
+    from {{ ref('int_model_commit_first_authors') }}
+    group by repo_id, developer
 ),
 
 first_as_member as (

@@ -7,7 +7,8 @@
 select
     repo_id,
     commit_id,
-    arg_min(developer, author_position) as developer
+    arg_min(developer, author_position) as developer,
+    any_value(committed_at) as committed_at
 from {{ ref('int_commit_authors_resolved') }}
 where
     repo_type = 'model'

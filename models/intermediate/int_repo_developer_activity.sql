@@ -9,28 +9,24 @@
 -- first_discussion_is_pr: that earliest one (Decision: ties on created_at go to the lower number).
 with credited as (
     select distinct
-        a.repo_type,
-        a.repo_id,
-        a.commit_id,
-        a.developer
-    from {{ ref('int_commit_authors_resolved') }} as a
-    where a.developer is not null
+        repo_type,
+        repo_id,
+        commit_id,
+        developer,
+        committed_at
+    from {{ ref('int_commit_authors_resolved') }}
+    where developer is not null
 ),
 
 commits as (
     select
-        c.repo_type,
-        c.repo_id,
-        c.developer,
+        repo_type,
+        repo_id,
+        developer,
         count(*) as n_commits,
-        min(d.committed_at) as first_commit_at
-    from credited as c
-    left join {{ ref('int_commits_filtered_to_latest_fetch') }} as d
-        on
-            c.repo_type = d.repo_type
-            and c.repo_id = d.repo_id
-            and c.commit_id = d.commit_id
-    group by c.repo_type, c.repo_id, c.developer
+        min(committed_at) as first_commit_at
+    from credited
+    group by repo_type, repo_id, developer
 ),
 
 opened as (

@@ -10,10 +10,8 @@ with commit_rows as (
         a.repo_type,
         a.repo_id,
         a.commit_id,
-        c.committed_at as seen_at
+        a.committed_at as seen_at
     from {{ ref('int_commit_authors_resolved') }} as a
-    left join {{ ref('int_commits_filtered_to_latest_fetch') }} as c
-        on a.repo_type = c.repo_type and a.repo_id = c.repo_id and a.commit_id = c.commit_id
     where a.developer is not null or a.is_bot
 ),
 
