@@ -415,3 +415,17 @@ def test_sparse_weighted_clustering_equals_networkx(seed):
     assert average_clustering_weighted(graph, rows_per_block=17) == pytest.approx(expected, rel=1e-12)
     assert math.isnan(average_clustering_weighted(nx.DiGraph()))
     assert average_clustering_weighted(nx.DiGraph([(1, 2)])) == 0.0
+
+
+def test_kcore_frame_in_worker_processes_equals_one_process():
+    # the path today's Hub takes (networks side by side in spawned processes) gives the same table
+    rng = random.Random(7)
+    triples = []
+    for network in ("all", "nlp", "cv"):
+        raw = nx.gnp_random_graph(60, 0.08, seed=rng.randrange(1000), directed=True)
+        triples += [(network, f"d{u}", f"d{v}", rng.randint(1, 5)) for u, v in raw.edges]
+    frame = pd.DataFrame(triples, columns=["network", "source", "target", "weight"])
+    one = kcore_frame(frame, ["all", "nlp", "cv", "mm"], community_method="auto", workers=1)
+    two = kcore_frame(frame, ["all", "nlp", "cv", "mm"], community_method="auto", workers=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert list(one["network"].unique()) == ["all", "nlp", "cv", "mm"] and (one["nodes"] > 0).sum() >= 9
