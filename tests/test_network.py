@@ -429,3 +429,29 @@ def test_kcore_frame_in_worker_processes_equals_one_process():
     two = kcore_frame(frame, ["all", "nlp", "cv", "mm"], community_method="auto", workers=2)
     pd.testing.assert_frame_equal(one, two)
     assert list(one["network"].unique()) == ["all", "nlp", "cv", "mm"] and (one["nodes"] > 0).sum() >= 9
+
+
+def test_kcore_frame_falls_back_to_one_process_when_the_workers_break(monkeypatch, caplog):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from hubwh.network import frames
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, *args, **kwargs):
+            raise BrokenProcessPool("a worker died")
+
+    frame = edges(*complete(["a", "b", "c"]), network="all")
+    frame = pd.concat([frame, edges(*complete(["x", "y"]), network="nlp")], ignore_index=True)
+    expected = kcore_frame(frame, ["all", "nlp"], workers=1)
+    monkeypatch.setattr(frames, "ProcessPoolExecutor", Broken)
+    pd.testing.assert_frame_equal(kcore_frame(frame, ["all", "nlp"], workers=2), expected)
+    assert "worker processes failed" in caplog.text

@@ -3,10 +3,12 @@ networks in (network, source, target, weight), one output table out."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 
@@ -14,6 +16,8 @@ from hubwh.errors import HubwhError
 from hubwh.network.centrality import CENTRALITY_COLUMNS, developer_centrality, network_summary
 from hubwh.network.graph import build_graph
 from hubwh.network.kcore import KCORE_COLUMNS, kcore_table
+
+log = logging.getLogger("hubwh.network")
 
 NETWORKS = ("all", "nlp", "cv", "mm")
 # kcore_frame computes the networks in worker processes above this many edge rows (the paper-scale
@@ -103,14 +107,19 @@ def kcore_frame(
     parts = {name: edges.loc[edges["network"] == name] for name in names}
     if workers is None:
         workers = min(os.cpu_count() or 1, len(names)) if len(edges) > PARALLEL_MIN_EDGES else 1
+    tables = None
     if workers > 1 and len(names) > 1:
         # spawn, not fork: the parent holds DuckDB and dbt's threads
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            largest_first = sorted(names, key=lambda name: -len(parts[name]))
-            futures = {name: pool.submit(_kcore_rows, parts[name], community_method) for name in largest_first}
-            tables = {name: futures[name].result() for name in names}
-    else:
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                largest_first = sorted(names, key=lambda name: -len(parts[name]))
+                futures = {name: pool.submit(_kcore_rows, parts[name], community_method) for name in largest_first}
+                tables = {name: futures[name].result() for name in names}
+        except BrokenProcessPool as exc:
+            # e.g. a calling script whose main module is not import-safe (spawn imports it again)
+            log.warning("k-core tables: worker processes failed (%s); computing them in this process", exc)
+    if tables is None:
         tables = {name: _kcore_rows(parts[name], community_method) for name in names}
     rows = [{"network": name} | row for name in names for row in tables[name]]
     frame = pd.DataFrame(rows, columns=["network"] + KCORE_COLUMNS)

@@ -10,13 +10,14 @@ error answer, which huggingface_hub turns into the exception the crawler records
 
 Three stages, so that bad input loads nothing:
 
-1. stage: each file into Parquet in a scratch folder, columnar (hubwh/snapshot/columnar.py:
-   DuckDB reads the gzip JSON Lines and maps the fields in SQL, in a scratch DuckDB file with
-   the warehouse's memory_limit/threads/temp_directory, so nothing needs the whole snapshot in
-   memory). Records whose shape the SQL does not reproduce exactly go through the crawler's
-   Python row functions one by one, and so does a whole file DuckDB cannot read: a malformed
-   record stops here with their message, naming the file and line. (The Python way alone ran
-   at ~1,300 repos/s; the columnar one is what makes today's Hub load in minutes.)
+1. stage: each file into Parquet in a scratch folder, several files at once (_stage), columnar
+   (hubwh/snapshot/columnar.py: DuckDB reads the gzip JSON Lines and maps the fields in SQL, in
+   a scratch DuckDB file with the warehouse's memory_limit/threads/temp_directory, so nothing
+   needs the whole snapshot in memory). Records whose shape the SQL does not reproduce exactly
+   go through the crawler's Python row functions one by one, and so does a whole file DuckDB
+   cannot read: a malformed record stops here with their message, naming the file and line.
+   (The Python way alone ran at ~1,300 repos/s; the columnar one is what makes today's Hub
+   load in minutes.)
 2. check and join (DuckDB over the staged files): duplicate ids stop here; commits and
    discussions of repos that are not listed, or whose endpoints fail (outcomes), are dropped;
    `raw.fetch_log` gets a row per listed repo and resource, as the crawl's plan would fetch;
@@ -270,7 +271,7 @@ def _stage_connection(folder: Path, db: Path, scope: Scope) -> duckdb.DuckDBPyCo
     return con
 
 
-def _stage_cursor(con: duckdb.DuckDBPyConnection, scope: Scope) -> duckdb.DuckDBPyConnection:
+def _stage_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A connection of its own to the scratch file (one per thread), set for staging."""
     cur = con.cursor()
     # every staged row carries its line and position, so nothing relies on the order rows are
@@ -364,7 +365,7 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
     cursors: list[duckdb.DuckDBPyConnection] = []
 
     def stage_file(job: _FileJob) -> None:
-        cur = _stage_cursor(con, scope)
+        cur = _stage_cursor(con)
         cursors.append(cur)
         try:
             job.odd = job.run(cur)
