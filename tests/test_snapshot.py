@@ -255,3 +255,14 @@ def test_from_pages_without_any_folder_says_so_in_one_line(tmp_path):
         "hubwh snapshot: no list pages given: name a folder of them with --models, --datasets or --spaces"
     ]
     assert not (tmp_path / "snap").exists()
+
+
+def test_records_orjson_refuses_are_written_by_the_json_module(tmp_path):
+    from hubwh.snapshot.format import Snapshot, SnapshotWriter
+
+    big = {"id": "o/big", "downloads": 2**70, "cardData": {1: "key that is not text"}, "likes": 1.5e-7}
+    with SnapshotWriter(tmp_path, source="synthetic", created_at="2023-01-01T00:00:00Z") as w:
+        w.add_repo("model", {"id": "o/plain", "tags": ["é", "😀"]})
+        w.add_repo("model", big)
+    records = list(Snapshot(tmp_path).iter_repos("model"))
+    assert records == [{"id": "o/plain", "tags": ["é", "😀"]}, {**big, "cardData": {"1": "key that is not text"}}]
