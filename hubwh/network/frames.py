@@ -42,11 +42,15 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _graphs(edges: pd.DataFrame, networks: Iterable[str] | None):
+def _network_names(edges: pd.DataFrame, networks: Iterable[str] | None) -> list[str]:
+    """The networks asked for, or every network in the edge list."""
     if "network" not in edges.columns:
         raise HubwhError("edge list lacks the column network")
-    names = list(networks) if networks is not None else sorted(edges["network"].dropna().unique())
-    for name in names:
+    return list(networks) if networks is not None else sorted(edges["network"].dropna().unique())
+
+
+def _graphs(edges: pd.DataFrame, networks: Iterable[str] | None):
+    for name in _network_names(edges, networks):
         yield name, build_graph(edges.loc[edges["network"] == name])
 
 
@@ -101,9 +105,7 @@ def kcore_frame(
     the edge list has more than PARALLEL_MIN_EDGES rows, else none). The tables are pure Python
     and C that holds the GIL, so inside dbt's process they also stopped every other Python
     model; at today's Hub the four networks took 277 s in one thread."""
-    if "network" not in edges.columns:
-        raise HubwhError("edge list lacks the column network")
-    names = list(networks) if networks is not None else sorted(edges["network"].dropna().unique())
+    names = _network_names(edges, networks)
     parts = {name: edges.loc[edges["network"] == name] for name in names}
     if workers is None:
         workers = min(os.cpu_count() or 1, len(names)) if len(edges) > PARALLEL_MIN_EDGES else 1
