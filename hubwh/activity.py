@@ -46,6 +46,13 @@ def activities_for(activities: Activities, repo_type: str) -> list[str]:
     return [name for name, types in activities.items() if repo_type in types]
 
 
+def input_columns(activities: Activities) -> list[str]:
+    """The columns of repo_activity the statistics read: the Python models fetch these only
+    (at today's Hub, 4 M rows whose other columns, names and ids, cost more to fetch than the
+    statistics to compute)."""
+    return ["repo_type", "license", "license_class", "in_license_comparison", *activities]
+
+
 def _require(frame: pd.DataFrame, columns, what: str) -> None:
     missing = set(columns) - set(frame.columns)
     if missing:

@@ -6,7 +6,8 @@ passed in through this model's YAML config."""
 
 def model(dbt, session):
     dbt.config(materialized="table", schema="marts")
-    from hubwh.activity import activity_correlations
+    from hubwh.activity import activity_correlations, input_columns
 
     activities = dbt.config.get("rq1_activities")
-    return activity_correlations(dbt.ref("repo_activity").df(), activities)
+    repos = dbt.ref("repo_activity").project(", ".join(input_columns(activities))).df()
+    return activity_correlations(repos, activities)

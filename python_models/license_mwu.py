@@ -5,7 +5,8 @@ are dbt var rq1_activities, passed in through this model's YAML config."""
 
 def model(dbt, session):
     dbt.config(materialized="table", schema="marts")
-    from hubwh.activity import license_tests
+    from hubwh.activity import input_columns, license_tests
 
     activities = dbt.config.get("rq1_activities")
-    return license_tests(dbt.ref("repo_activity").df(), activities)
+    repos = dbt.ref("repo_activity").project(", ".join(input_columns(activities))).df()
+    return license_tests(repos, activities)

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats as sps
 
 from hubwh.stats import correlation_pairs, describe, gini, lorenz_points, mann_whitney, pareto_share, point_biserial
+from hubwh.stats.correlation import _spearman_by_rows
 
 # --- describe ---------------------------------------------------------------------------
 
@@ -123,28 +124,41 @@ def test_correlation_pairs_against_scipy_with_missing_values():
         assert out.loc[("b", "b"), "r"] == 1.0 and out.loc[("b", "b"), "p_value"] == 0.0
 
 
-def test_spearman_of_complete_columns_taken_together_equals_each_pair_alone():
-    # columns without missing values go through one scipy call (each ranked once); every pair
-    # must equal spearmanr of that pair alone, ties, a constant column and a gappy one included
+def test_spearman_of_pairs_over_the_same_rows_taken_together_equals_each_pair_alone():
+    # pairs over the same rows go through one scipy call (each column ranked once per set of
+    # rows); every pair must equal spearmanr of that pair alone: ties, a constant column, two
+    # columns with the same gaps (a failed fetch's repos), another gap pattern, a column that is
+    # constant on the gappy rows only, and one with two known values included
     rng = np.random.default_rng(8)
     frame = pd.DataFrame({c: rng.poisson(1 + i, 300).astype(float) for i, c in enumerate("abcd")})
     frame["k"] = 4.0
-    frame["g"] = frame["a"].where(rng.random(300) > 0.2)
+    gaps = rng.random(300) > 0.2
+    frame["g"] = frame["a"].where(gaps)
+    frame["h"] = frame["c"].add(rng.poisson(1, 300)).where(gaps)
+    frame["e"] = frame["b"].where(rng.random(300) > 0.5)
+    frame["kg"] = np.where(gaps, 7.0, frame["d"])
+    frame["t"] = np.where(np.arange(300) < 2, frame["a"], np.nan)
     columns = list(frame.columns)
     out = correlation_pairs(frame, columns, "spearman").set_index(["var_x", "var_y"])
     for x in columns:
         for y in columns:
-            both = frame[[x, y]].dropna()
+            ok = frame[x].notna() & frame[y].notna()
+            xs, ys = frame.loc[ok, x], frame.loc[ok, y]
             row = out.loc[(x, y)]
-            assert row["n"] == len(both)
-            if x == y and x != "k":
+            assert row["n"] == ok.sum()
+            undefined = ok.sum() < 3 or xs.nunique() == 1 or ys.nunique() == 1
+            if undefined:
+                assert row["r"] is None or np.isnan(row["r"]), (x, y)
+            elif x == y:
                 assert (row["r"], row["p_value"]) == (1.0, 0.0)
-            elif "k" in (x, y):
-                assert row["r"] is None or np.isnan(row["r"])
             else:
-                ref = sps.spearmanr(both[x], both[y])
+                ref = sps.spearmanr(xs, ys)
                 assert row["r"] == pytest.approx(ref.statistic, abs=1e-12), (x, y)
                 assert row["p_value"] == pytest.approx(ref.pvalue, rel=1e-9), (x, y)
+    # and the gappy pairs were answered together, not one by one
+    data = {c: frame[c].to_numpy(dtype=float) for c in columns}
+    together = _spearman_by_rows(data, [("a", "g"), ("g", "h"), ("b", "h"), ("a", "b"), ("a", "c"), ("b", "c")])
+    assert {("a", "g"), ("g", "h"), ("b", "h"), ("a", "b"), ("a", "c"), ("b", "c")} <= set(together)
 
 
 def test_correlation_pairs_undefined_cases():

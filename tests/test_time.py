@@ -309,6 +309,35 @@ def hand_db(tmp_path_factory) -> Path:
     return db
 
 
+def test_utc_month_macro_is_the_utc_calendar_month_in_any_session_time_zone():
+    # the macro's expression (macros/time_helpers.sql) evaluated as dbt renders it, against
+    # pandas' UTC months, with a session time zone far from UTC and instants near month ends
+    from conftest import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "macros" / "time_helpers.sql").read_text()
+    body = text.split("macro utc_month(expr) -%}", 1)[1].split("{%- endmacro %}", 1)[0].strip()
+    instants = [
+        "2023-03-01 00:30:00+02",  # still February in UTC
+        "2023-02-28 23:30:00-03",  # already March in UTC
+        "2024-02-29 23:59:59.999999+00",
+        "2023-12-31 22:00:00-05",  # next year in UTC
+        "1999-12-31 23:59:59+00",
+        None,
+    ]
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'Pacific/Kiritimati'")  # UTC+14
+        frame = con.execute(
+            f"SELECT v, {body.replace('{{ expr }}', 'v')} AS month FROM (SELECT unnest(?)::TIMESTAMPTZ AS v)",
+            [instants],
+        ).df()
+    expected = [
+        None if v is None else pd.Timestamp(v).tz_convert("UTC").tz_localize(None).to_period("M").start_time.date()
+        for v in instants
+    ]
+    got = [None if pd.isna(m) else pd.Timestamp(m).date() for m in frame["month"]]
+    assert got == expected
+
+
 def test_hand_worked_hub_monthly(hand_db):
     with duckdb.connect(str(hand_db), read_only=True) as con:
         got = assert_monthly_equal(con)

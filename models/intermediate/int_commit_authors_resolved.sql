@@ -11,6 +11,7 @@ with current_commit_authors as (
         a.commit_id,
         a.commit_position,
         a.author_position,
+        a.n_authors,
         a.author,
         a.committed_at
     from {{ ref('int_commit_authors_filtered_to_latest_fetch') }} as a
@@ -23,6 +24,6 @@ with current_commit_authors as (
 
 {{ resolve_developers(
     'current_commit_authors',
-    ['repo_type', 'repo_id', 'commit_id', 'commit_position', 'author_position', 'committed_at'],
+    ['repo_type', 'repo_id', 'commit_id', 'commit_position', 'author_position', 'n_authors', 'committed_at'],
     nobody=['system']
 ) }}

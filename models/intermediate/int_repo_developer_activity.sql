@@ -8,14 +8,15 @@
 -- discussions and pull requests they opened, and the earliest; first_discussion_num /
 -- first_discussion_is_pr: that earliest one (Decision: ties on created_at go to the lower number).
 with credited as (
-    select distinct
-        repo_type,
-        repo_id,
-        commit_id,
-        developer,
-        committed_at
+    -- a commit with one listed author credits its one row; only commits with several are made
+    -- distinct (one person listed twice, under two merged spellings)
+    select repo_type, repo_id, commit_id, developer, committed_at
     from {{ ref('int_commit_authors_resolved') }}
-    where developer is not null
+    where developer is not null and n_authors = 1
+    union all
+    select distinct repo_type, repo_id, commit_id, developer, committed_at
+    from {{ ref('int_commit_authors_resolved') }}
+    where developer is not null and n_authors > 1
 ),
 
 commits as (

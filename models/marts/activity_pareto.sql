@@ -23,7 +23,6 @@ ranked as (
         activity,
         cast(value as double) as value,
         row_number() over (partition by repo_type, activity order by value desc) as rank_desc,
-        row_number() over (partition by repo_type, activity order by value asc) as rank_asc,
         cast(sum(value) over (
             partition by repo_type, activity order by value desc
             rows between unbounded preceding and current row
@@ -42,7 +41,8 @@ totals as (
         max(total) as total,
         case
             when max(total) > 0
-                then 2.0 * sum(rank_asc * value) / (max(n) * max(total)) - (max(n) + 1.0) / max(n)
+                -- i = n + 1 - rank_desc: one sort, not two (tied values hold the same ranks either way)
+                then 2.0 * sum((n + 1 - rank_desc) * value) / (max(n) * max(total)) - (max(n) + 1.0) / max(n)
         end as gini
     from ranked
     group by repo_type, activity

@@ -10,6 +10,7 @@ with commit_rows as (
         a.repo_type,
         a.repo_id,
         a.commit_id,
+        a.n_authors,
         a.committed_at as seen_at
     from {{ ref('int_commit_authors_resolved') }} as a
     where a.developer is not null or a.is_bot
@@ -30,18 +31,35 @@ discussion_rows as (
     where a.developer is not null or a.is_bot
 ),
 
-appearances as (
-    select developer, raw_author, is_bot, repo_type, repo_id, seen_at from commit_rows
-    union all
-    select developer, raw_author, is_bot, repo_type, repo_id, seen_at from discussion_rows
+-- The commit rows (tens of millions at today's Hub) grouped once, by developer and repo; a
+-- commit with one listed author is one commit of its one row, so only commits with several
+-- authors are counted distinct (one person may be listed twice, under two merged spellings).
+commit_repos as (
+    select
+        developer,
+        repo_type,
+        repo_id,
+        bool_or(is_bot) as is_bot,
+        count(*) filter (where n_authors = 1) as n_single_author_commits,
+        min(seen_at) as first_seen,
+        max(seen_at) as last_seen
+    from commit_rows
+    group by developer, repo_type, repo_id
+),
+
+multi_author_commits as (
+    select developer, count(distinct row(repo_type, repo_id, commit_id)) as n_commits
+    from commit_rows
+    where n_authors > 1
+    group by developer
 ),
 
 commit_counts as (
     select
         developer,
-        count(distinct case when repo_type = 'model' then repo_id end) as n_model_repos,
-        count(distinct row(repo_type, repo_id, commit_id)) as n_commits
-    from commit_rows
+        count(*) filter (where repo_type = 'model') as n_model_repos,
+        sum(n_single_author_commits) as n_single_author_commits
+    from commit_repos
     group by developer
 ),
 
@@ -51,30 +69,46 @@ discussion_counts as (
     group by developer
 ),
 
+repos as (
+    select developer, is_bot, repo_type, repo_id, first_seen, last_seen from commit_repos
+    union all
+    select developer, is_bot, repo_type, repo_id, seen_at as first_seen, seen_at as last_seen from discussion_rows
+),
+
 people as (
     select
         developer,
         bool_or(is_bot) as is_bot,
-        coalesce(list_sort(list_distinct(list(raw_author) filter (where raw_author <> developer))), []::varchar[])
-            as aliases,
         count(distinct row(repo_type, repo_id)) as n_repos,
-        min(seen_at) as first_seen,
-        max(seen_at) as last_seen
-    from appearances
+        min(first_seen) as first_seen,
+        max(last_seen) as last_seen
+    from repos
+    group by developer
+),
+
+aliases as (
+    select developer, list_sort(list_distinct(list(raw_author))) as aliases
+    from (
+        select developer, raw_author from commit_rows where raw_author <> developer
+        union all
+        select developer, raw_author from discussion_rows where raw_author <> developer
+    ) as renamed
     group by developer
 )
 
 select
     p.developer,
-    p.aliases,
-    len(p.aliases) as n_aliases,
+    coalesce(a.aliases, []::varchar[]) as aliases,
+    len(coalesce(a.aliases, []::varchar[])) as n_aliases,
     p.is_bot,
     coalesce(c.n_model_repos, 0) as n_model_repos,
-    coalesce(c.n_commits, 0) as n_commits,
+    (coalesce(c.n_single_author_commits, 0) + coalesce(m.n_commits, 0))::bigint as n_commits,
     coalesce(d.n_discussions, 0) as n_discussions,
     p.n_repos,
     p.first_seen,
     p.last_seen
 from people as p
 left join commit_counts as c on p.developer = c.developer
+left join multi_author_commits as m on p.developer = m.developer
 left join discussion_counts as d on p.developer = d.developer
+left join aliases as a on p.developer = a.developer
