@@ -110,7 +110,8 @@ def _contributions(contributions: pd.DataFrame, exclude: Iterable[str]) -> _Cont
     if missing:
         raise HubwhError(f"contributions lack column(s) {', '.join(sorted(missing))}")
     frame = contributions.loc[contributions["name"].notna(), ["repo", "name"]]
-    repo_codes, _ = pd.factorize(frame["repo"].astype(str))
+    repo = frame["repo"]  # any id of a repo: integer codes (the model's) are taken as they are
+    repo_codes, _ = pd.factorize(repo if pd.api.types.is_integer_dtype(repo) else repo.astype(str))
     raw_codes, raw_names = pd.factorize(frame["name"].astype(str))
     raw_names = [str(n) for n in raw_names]
     drop = {str(n).lower() for n in exclude} | NOT_DEVELOPERS  # bots match case-insensitively

@@ -18,10 +18,11 @@ def model(dbt, session):
     spaces = dbt.ref("stg_hf_hub__spaces")
 
     started = discussions.filter("author is not null")
-    # each (repo, name) once, found by DuckDB: the unnested authors are tens of millions of rows
-    # at Hub scale, the distinct pairs a fraction of them
-    pairs = "repo_type || ':' || repo_id as repo, author as name"
-    names = commit_authors.project(pairs).union(started.project(pairs)).distinct().df()
+    # each (repo, name) once, found by DuckDB, the repo as an integer code: the unnested authors
+    # are tens of millions of rows at Hub scale, the distinct pairs a fraction of them
+    pairs = "repo_type, repo_id, author as name"
+    distinct = commit_authors.project(pairs).union(started.project(pairs)).distinct()
+    names = distinct.project("dense_rank() over (order by repo_type, repo_id) as repo, name").df()
     # names the Hub reports as accounts (repo namespaces, discussion authors): preferred canonicals
     accounts = set(started.project("author").distinct().df()["author"])
     for repos in (models, datasets, spaces):

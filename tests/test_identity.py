@@ -57,6 +57,20 @@ def test_co_contributors_only_within_a_repo():
     ]
 
 
+def test_integer_repo_codes_give_the_same_candidates_as_repo_ids():
+    # the model passes each repo as an integer code (DuckDB's dense_rank); the candidates must
+    # be those of the repo ids themselves
+    rng = random.Random(3)
+    pool = ["Jessica Smith", "jessicasmith", "jessica_smith", "bob", "bobb", "Bob B", "alice", "alice1", "carol"]
+    rows = [(f"model:o/r{rng.randrange(12)}", rng.choice(pool)) for _ in range(80)]
+    frame = contribs(*rows)
+    coded = frame.assign(repo=frame["repo"].map({r: i + 1 for i, r in enumerate(sorted(set(frame["repo"])))}))
+    assert coded["repo"].dtype.kind == "i"
+    expected = merge_candidates(frame, 85, accounts=["bob"])
+    assert len(expected) > 2
+    pd.testing.assert_frame_equal(merge_candidates(coded, 85, accounts=["bob"]), expected)
+
+
 def test_large_repos_take_the_cdist_path(monkeypatch):
     rng = random.Random(5)
     names = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(5, 9))) for _ in range(60)]

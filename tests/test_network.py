@@ -246,6 +246,21 @@ def test_frames_cover_every_network_even_empty_ones():
     assert k.loc[k["network"] == "nlp", "nodes"].tolist() == [0, 0, 0]  # no max-k row when max k = 0
     c = centrality_frame(frame, ["all", "nlp", "cv"])
     assert c.groupby("network").size().to_dict() == {"all": 3, "nlp": 1}
+    # with the centrality table given (as collab_summary does), no graph is built: the same rows
+    from_table = summary_frame(frame, ["all", "nlp", "cv"], centrality=c).set_index("network")
+    pd.testing.assert_frame_equal(from_table, s)
+
+
+def test_edge_count_is_the_graphs():
+    from hubwh.network.graph import edge_count
+
+    rng = random.Random(5)
+    rows = [(f"d{rng.randrange(30)}", f"d{rng.randrange(30)}", rng.randint(1, 4)) for _ in range(300)]
+    frame = edges(*rows)  # duplicates and self-loops among them
+    assert frame.duplicated(["source", "target"]).any() and (frame["source"] == frame["target"]).any()
+    assert edge_count(frame) == build_graph(frame).number_of_edges()
+    with pytest.raises(HubwhError, match="non-positive"):
+        edge_count(edges(("a", "b", 0)))
 
 
 def test_duplicate_rows_are_summed_and_bad_input_is_refused():
@@ -399,6 +414,19 @@ def test_core_numbers_equal_networkx(seed):
     g.add_nodes_from(range(200, 215))
     g = nx.relabel_nodes(g, {n: f"n{n}" for n in g})
     assert core_numbers(g) == nx.core_number(g)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reciprocity_equals_networkx(seed):
+    from hubwh.network.kcore import reciprocity
+
+    rng = random.Random(seed)
+    g = nx.gnp_random_graph(150, rng.uniform(0.01, 0.08), seed=seed, directed=True)
+    g.add_edges_from((v, u) for u, v in list(g.edges) if rng.random() < 0.3)
+    g.add_nodes_from(range(150, 160))
+    assert 0 < reciprocity(g) < 1
+    assert reciprocity(g) == nx.reciprocity(g)
+    assert reciprocity(nx.DiGraph([(1, 2), (2, 1)])) == 1.0 and reciprocity(nx.DiGraph([(1, 2)])) == 0.0
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -14,7 +14,7 @@ import pandas as pd
 
 from hubwh.errors import HubwhError
 from hubwh.network.centrality import CENTRALITY_COLUMNS, developer_centrality, network_summary
-from hubwh.network.graph import build_graph
+from hubwh.network.graph import build_graph, edge_count
 from hubwh.network.kcore import KCORE_COLUMNS, kcore_table
 
 log = logging.getLogger("hubwh.network")
@@ -74,12 +74,14 @@ def summary_frame(
     zeros and NaNs). `centrality` (a `centrality_frame` result, e.g. the
     developer_centrality table) saves recomputing PageRank when given."""
     rows = []
-    for name, graph in _graphs(edges, networks):
-        if centrality is not None:
+    if centrality is not None:  # no graph needed: the edges' count is read off the edge list
+        for name in _network_names(edges, networks):
             per_dev = centrality.loc[centrality["network"] == name]
-        else:
-            per_dev = developer_centrality(graph)
-        rows.append({"network": name} | network_summary(per_dev, graph.number_of_edges()))
+            n_edges = edge_count(edges.loc[edges["network"] == name])
+            rows.append({"network": name} | network_summary(per_dev, n_edges))
+    else:
+        for name, graph in _graphs(edges, networks):
+            rows.append({"network": name} | network_summary(developer_centrality(graph), graph.number_of_edges()))
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     for col in ("developers", "isolates", "non_isolates", "edges"):
         frame[col] = frame[col].astype("int64")
