@@ -402,17 +402,21 @@ def test_auto_community_method_is_networkx_then_igraph_then_louvain(monkeypatch)
     assert kcore_table(g, community_method="louvain")[0] == louvain  # seeded: the same every time
 
 
+def random_digraph(seed: int, n: int, p_max: float, isolates: int) -> nx.DiGraph:
+    """A random digraph with about 30 % of its edges reciprocated and some isolates, nodes named."""
+    rng = random.Random(seed)
+    g = nx.gnp_random_graph(n, rng.uniform(0.005, p_max), seed=seed, directed=True)
+    g.add_edges_from((v, u) for u, v in list(g.edges) if rng.random() < 0.3)
+    g.add_nodes_from(range(n, n + isolates))
+    return nx.relabel_nodes(g, {v: f"n{v}" for v in g})
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_core_numbers_equal_networkx(seed):
-    # igraph's coreness stands in for networkx's core_number: random digraphs with reciprocated
-    # edges and isolates
+    # igraph's coreness stands in for networkx's core_number
     from hubwh.network.graph import core_numbers
 
-    rng = random.Random(seed)
-    g = nx.gnp_random_graph(200, rng.uniform(0.005, 0.06), seed=seed, directed=True)
-    g.add_edges_from((v, u) for u, v in list(g.edges) if rng.random() < 0.3)
-    g.add_nodes_from(range(200, 215))
-    g = nx.relabel_nodes(g, {n: f"n{n}" for n in g})
+    g = random_digraph(seed, 200, 0.06, isolates=15)
     assert core_numbers(g) == nx.core_number(g)
 
 
@@ -420,10 +424,7 @@ def test_core_numbers_equal_networkx(seed):
 def test_reciprocity_equals_networkx(seed):
     from hubwh.network.kcore import reciprocity
 
-    rng = random.Random(seed)
-    g = nx.gnp_random_graph(150, rng.uniform(0.01, 0.08), seed=seed, directed=True)
-    g.add_edges_from((v, u) for u, v in list(g.edges) if rng.random() < 0.3)
-    g.add_nodes_from(range(150, 160))
+    g = random_digraph(seed, 150, 0.08, isolates=10)
     assert 0 < reciprocity(g) < 1
     assert reciprocity(g) == nx.reciprocity(g)
     assert reciprocity(nx.DiGraph([(1, 2), (2, 1)])) == 1.0 and reciprocity(nx.DiGraph([(1, 2)])) == 0.0
