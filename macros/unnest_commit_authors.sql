@@ -2,8 +2,8 @@
     `authors` VARCHAR[] column), in the Hub's author order (author_position 0 = first author),
     with n_authors, the length of the commit's list: most commits have one author, and their
     rows need no grouping by commit downstream. Commits with an empty author list (deleted
-    users) give no row. `columns`: the commit columns each row keeps. (Two unnests in one select list advance together; much faster than
-    indexing a range.) -#}
+    users) give no row. `columns`: the commit columns each row keeps. (Two unnests in one
+    select list advance together; much faster than indexing a range.) -#}
 {% macro unnest_commit_authors(relation, columns) %}
 with unnested as (
     select

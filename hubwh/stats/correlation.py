@@ -38,7 +38,7 @@ def _spearman_by_rows(data: dict[str, np.ndarray], pairs: list[tuple[str, str]])
     per set of rows instead of once per pair (2.5 M models, 36 pairs per scope). Pairs left
     alone, or with a column undefined over their rows (fewer than 3, or constant), are not
     answered here: `_pair` does them. scipy's own computation, so the figures are `_pair`'s
-    (tests/test_correlation.py)."""
+    (tests/test_stats.py)."""
     known = {c: ~np.isnan(x) for c, x in data.items()}
     by_rows: dict[bytes, tuple[np.ndarray, list[tuple[str, str]]]] = {}
     for a, b in pairs:
