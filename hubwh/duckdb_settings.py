@@ -69,6 +69,24 @@ def absolute_memory(share: str) -> str:
     return f"{max(1, int(total * fraction / 2**20))}MiB"
 
 
+_UNITS = {"": 1, "b": 1, "byte": 1, "bytes": 1}
+for _i, _prefix in enumerate(("kilo", "mega", "giga", "tera"), 1):
+    _UNITS.update(dict.fromkeys((_prefix[0], f"{_prefix[0]}b", f"{_prefix}byte", f"{_prefix}bytes"), 1000**_i))
+    _UNITS[f"{_prefix[0]}ib"] = 1024**_i
+
+
+def memory_bytes(size: str) -> int:
+    """A DuckDB memory size ('5GB', '11993MiB', '4.5 GiB') in bytes, with DuckDB's units (KB is
+    1000 bytes, KiB 1024)."""
+    import re
+
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*", size)
+    unit = match and _UNITS.get(match.group(2).lower())
+    if not unit:
+        raise HubwhError(f"{size!r} is not a memory size DuckDB takes (8GB, 900MiB)")
+    return int(float(match.group(1)) * unit)
+
+
 def apply_settings(con: duckdb.DuckDBPyConnection, db_path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     """Apply the settings to an open connection (SET, not connect-time config: a second
     connection to a file already open in this process must not ask for another configuration)."""

@@ -144,7 +144,10 @@ def test_a_load_gives_the_raw_rows_of_a_crawl(warehouse, loaded):
     con = duckdb.connect(str(loaded), read_only=True)
     statuses = {r[0] for r in con.execute("SELECT DISTINCT status FROM raw.fetch_log").fetchall()}
     endpoint, summary = con.execute("SELECT endpoint, summary FROM raw.crawl_runs").fetchone()
+    ids = " UNION ALL ".join(f"SELECT _dlt_id FROM raw.{t}" for t in TABLES)
+    n_ids, n_rows = con.execute(f"SELECT count(DISTINCT _dlt_id), count(_dlt_id) FROM ({ids})").fetchone()
     con.close()
+    assert n_ids == n_rows  # a row's dlt id is its own, across tables too
     assert {"ok", "not_found"} <= statuses
     assert endpoint.startswith("snapshot:") and json.loads(summary)["kind"] == "snapshot_load"
 
@@ -264,16 +267,29 @@ def test_a_malformed_commit_names_the_file_and_the_line(hub, tmp_path):
     assert line == f"{path}:2: {row['repo_type']} {row['repo_id']}: commit item lacks title"
 
 
-def test_a_wrongly_typed_field_names_the_file_and_the_line(hub, tmp_path):
+# Chunks of ~600 bytes of text cut every file of the sample hub into several (a list record is
+# ~450 bytes), so the lines named must come from the chunks' offsets.
+SMALL_CHUNKS = [None, 600]
+
+
+@pytest.mark.parametrize("chunk_bytes", SMALL_CHUNKS)
+def test_a_wrongly_typed_field_names_the_file_and_the_line(hub, tmp_path, monkeypatch, chunk_bytes):
+    from hubwh.snapshot import columnar
+
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", chunk_bytes or columnar.CHUNK_BYTES)
     path = hub / "datasets.jsonl.gz"
-    record = _line(path, 2)
+    record = _line(path, 5)
     record["likes"] = "many"
-    _replace_line(path, 2, json.dumps(record).encode())
+    _replace_line(path, 5, json.dumps(record).encode())
     line = _fails_and_loads_nothing(hub, tmp_path / "w.duckdb")
-    assert line == f"{path}:2: dataset {record['id']}: likes is not a number: 'many'"
+    assert line == f"{path}:5: dataset {record['id']}: likes is not a number: 'many'"
 
 
-def test_a_repeated_id_names_the_file_and_both_lines(hub, tmp_path):
+@pytest.mark.parametrize("chunk_bytes", SMALL_CHUNKS)
+def test_a_repeated_id_names_the_file_and_both_lines(hub, tmp_path, monkeypatch, chunk_bytes):
+    from hubwh.snapshot import columnar
+
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", chunk_bytes or columnar.CHUNK_BYTES)
     path = hub / "spaces.jsonl.gz"
     first = _line(path, 1)
     _replace_line(path, 4, json.dumps(first).encode())
@@ -342,19 +358,21 @@ def test_the_columnar_stage_gives_the_rows_of_the_crawlers_functions(hub, tmp_pa
     real = columnar.stage_repos
 
     def spy(con, **kwargs):
-        taken.append(kwargs["path"].name)
+        taken.append(kwargs["chunk"].path.name)
         return real(con, **kwargs)
 
     def refuse(*args, **kwargs):
         raise columnar.Unreadable("forced")
 
     monkeypatch.setattr(columnar, "stage_repos", spy)
-    _load(hub, tmp_path / "spied.duckdb")
-    assert "models.jsonl.gz" in taken  # the first load took the columnar path
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", 600)  # every file in several chunks
+    chunked_db = _load(hub, tmp_path / "chunked.duckdb")
+    assert {"model-text.00000.jsonl", "model-text.00003.jsonl"} <= set(taken)  # columnar, chunked
     monkeypatch.setattr(columnar, "stage_repos", refuse)
     monkeypatch.setattr(columnar, "stage_items", refuse)
     python_db = _load(hub, tmp_path / "python.duckdb")
     assert differences(columnar_db, python_db, "raw", RAW_TABLES) == []
+    assert differences(chunked_db, python_db, "raw", RAW_TABLES) == []
     con = duckdb.connect(str(columnar_db), read_only=True)
     likes = {r[0] for r in con.execute("SELECT likes FROM raw.models").fetchall()}
     licenses = {r[0] for r in con.execute("SELECT card_license::VARCHAR FROM raw.models").fetchall()}

@@ -1,6 +1,9 @@
 """The columnar stage of `hubwh snapshot load`: a snapshot file's records turned into raw rows
-by DuckDB (read_json_objects over the gzip JSON Lines, fields mapped in SQL), not record by record
-in Python.
+by DuckDB (read_json over the JSON Lines, fields mapped in SQL), not record by record in Python.
+
+A gzip file is first cut into plain-text chunks at line ends (split_gz), so that its chunks can
+be staged side by side: DuckDB reads a gzip stream with one thread, and the commits file alone
+was most of a load's time.
 
 The crawler's row functions (extract/hf_hub.py) stay the definition. The SQL here reproduces
 them only for the shapes it can check exactly (numbers, text, ISO dates, booleans, lists of
@@ -14,16 +17,29 @@ JSON columns are the text `json.dumps(value, ensure_ascii=False)` writes: `"a"` 
 `["a", "b"]` for lists (DuckDB's `to_json` escapes text as Python's json module does).
 
 Rows carry `_line`, the record's ordinal among the file's non-blank lines (DuckDB skips blank
-lines), which `physical_line` turns into the file's line number when a message needs it.
+lines), which `physical_line` turns into the file's line number when a message needs it. A chunk
+knows how many records the file has before it (`Chunk.first`), and a chunk's records are numbered
+in the order a single-threaded DuckDB reads them, which is the file's order.
 """
 
 from __future__ import annotations
 
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from hubwh.snapshot.format import iter_gz_lines
+
+# Plain text per chunk (about: a chunk ends at the first line end past it). Small enough that two
+# workers share a file's chunks evenly, large enough that the per-chunk queries cost nothing.
+CHUNK_BYTES = 64 << 20
+_READ_BYTES = 4 << 20  # compressed bytes read at a time
+# a line end followed by a blank line, or by a line that starts with a blank
+_BLANK_AFTER_LINE_END = re.compile(rb"\n[\n \t\r\x0b\x0c]")
 
 # The longest line DuckDB reads (DuckDB's default, 16 MB, is below a repo with tens of thousands
 # of commits). Its buffers are a few times this per thread, so it must stay far below the
@@ -47,29 +63,99 @@ def physical_line(path: Path, ordinal: int) -> int:
     return ordinal
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole lines of a snapshot file, as plain JSON Lines text."""
+
+    path: Path
+    index: int  # its place in the file, from 0
+    first: int  # the file's records before it
+    count: int  # its records: non-blank lines, as iter_gz_lines counts them
+
+
+def _records_in(text: bytes) -> int:
+    if not text:
+        return 0
+    if text[:1].isspace() or _BLANK_AFTER_LINE_END.search(text):  # rare: count line by line
+        return sum(1 for line in text.split(b"\n") if line.strip())
+    return text.count(b"\n") + (not text.endswith(b"\n"))
+
+
+def _gz_text(path: Path) -> Iterator[bytes]:
+    """The decompressed text of a gzip file, in blocks; Unreadable if it is not whole gzip data."""
+    member, fed = zlib.decompressobj(wbits=31), False  # 31: gzip framing
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(_READ_BYTES):
+                while block:
+                    text = member.decompress(block)
+                    fed, block = True, b""
+                    if member.eof:  # a file may hold several gzip members, one after another
+                        block, member, fed = member.unused_data, zlib.decompressobj(wbits=31), False
+                    yield text
+    except (OSError, zlib.error) as exc:
+        raise Unreadable(f"not whole gzip data ({exc})") from None
+    if fed and not member.eof:
+        raise Unreadable("the gzip data ends early")
+
+
+def split_gz(path: Path, folder: Path, stem: str, chunk_bytes: int | None = None) -> Iterator[Chunk]:
+    """The gzip file's text as chunks of whole lines, each ending at the first line end past
+    chunk_bytes (default CHUNK_BYTES), written to `folder/{stem}.{index}.jsonl`; at least one chunk, maybe empty.
+    Decompressing releases the GIL, so this runs beside the DuckDB queries. Raises Unreadable
+    when the file is not whole gzip data (the Python path then names the line where it stops)."""
+    size = chunk_bytes or CHUNK_BYTES
+    first, index = 0, 0
+    pending = bytearray()
+
+    def chunk(text: bytes) -> Chunk:
+        nonlocal first, index
+        out = folder / f"{stem}.{index:05d}.jsonl"
+        out.write_bytes(text)
+        made = Chunk(out, index, first, _records_in(text))
+        first, index = first + made.count, index + 1
+        return made
+
+    for text in _gz_text(path):
+        pending += text
+        while len(pending) >= size and (cut := pending.find(b"\n", size - 1) + 1):
+            yield chunk(bytes(pending[:cut]))
+            del pending[:cut]
+    if pending or index == 0:
+        yield chunk(bytes(pending))
+
+
+def _check_count(chunk: Chunk, n: int) -> None:
+    # DuckDB and the Python reader must see the same records, or the ordinals would not be lines
+    if n != chunk.count:
+        raise Unreadable(f"DuckDB reads {n} records in chunk {chunk.index}, the Python reader {chunk.count}")
+
+
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _typed(path: Path, columns: dict[str, str]) -> str:
-    """The file's records, numbered, with only `columns` read (JSON: the field as the record has it;
-    absent and null are both NULL); anything that is not such a record stops DuckDB."""
+def _typed(chunk: Chunk, columns: dict[str, str]) -> str:
+    """The chunk's records, numbered in the file, with only `columns` read (JSON: the field as the
+    record has it; absent and null are both NULL); anything that is not such a record stops DuckDB."""
     spec = ", ".join(f"'{k}': '{v}'" for k, v in columns.items())
     return (
-        f"(SELECT row_number() OVER () AS ord, * FROM read_json('{_quoted(path)}', format = 'newline_delimited', "
+        f"(SELECT {chunk.first} + row_number() OVER () AS ord, * FROM read_json('{_quoted(chunk.path)}', "
+        "format = 'newline_delimited', "
         f"columns = {{{spec}}}, maximum_object_size = {MAX_OBJECT_BYTES}))"
     )
 
 
-def _texts(con: duckdb.DuckDBPyConnection, path: Path, ordinals: list[int]) -> list[tuple[int, str]]:
-    """The JSON text of the given records (by ordinal), for the Python path."""
+def _texts(con: duckdb.DuckDBPyConnection, chunk: Chunk, ordinals: list[int]) -> list[tuple[int, str]]:
+    """The JSON text of the given records of the chunk (by their ordinal in the file), for the
+    Python path."""
     if not ordinals:
         return []
     con.execute("CREATE OR REPLACE TEMP TABLE wanted_ordinals (ord BIGINT)")
     con.executemany("INSERT INTO wanted_ordinals VALUES (?)", [[o] for o in ordinals])
     return con.execute(
         f"""SELECT ord, j::VARCHAR FROM (
-            SELECT row_number() OVER () AS ord, j FROM read_json_objects('{_quoted(path)}',
+            SELECT {chunk.first} + row_number() OVER () AS ord, j FROM read_json_objects('{_quoted(chunk.path)}',
                 format = 'newline_delimited', maximum_object_size = {MAX_OBJECT_BYTES}) AS t (j))
         WHERE ord IN (SELECT ord FROM wanted_ordinals) ORDER BY ord"""
     ).fetchall()
@@ -167,18 +253,17 @@ REPO_FIELDS = {
 
 def stage_repos(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
+    chunk: Chunk,
     repo_type: str,
     keep,
     columns: list[tuple[str, str]],
     constants: dict[str, str],
     out: Path,
-    space_models_out: Path | None,
-    expected: int | None,
+    space_models_out: Path | None = None,
 ) -> list[tuple[int, str]]:
-    """Stage one repo list file: rows of its raw table (`columns`, (name, DuckDB type) pairs,
-    + `_line`; `constants`: SQL for the columns no record field gives, e.g. listing times) to
-    `out`, a space's models to `space_models_out`.
+    """Stage one chunk of a repo list file: rows of its raw table (`columns`, (name, DuckDB type)
+    pairs, + `_line`; `constants`: SQL for the columns no record field gives, e.g. listing times)
+    to `out`, a space's models to `space_models_out`.
     Returns the odd records (ordinal, JSON text) for the Python path. Private repos and repos
     out of the sample (SQL function `in_sample`) are left out, as a crawl's listing leaves them."""
     fields = list(REPO_FIELDS["common"])
@@ -217,7 +302,7 @@ def stage_repos(
     id_ok = "coalesce(json_type(f0) = 'VARCHAR' AND json_extract_string(f0, '$') <> '', false)"
     listed = "coalesce(json_type(f1) = 'BOOLEAN' AND f1::BOOLEAN, false) = false"
     read = ", ".join(f'"{n}" AS {a}' for n, a in alias.items())
-    source = _typed(path, {n: "JSON" for n in names})
+    source = _typed(chunk, {n: "JSON" for n in names})
     # Every record is kept here (so the count can be checked); a record without a usable id is
     # odd (the Python path names it) before private or out-of-sample ones are left out.
     staged = f"staged_{repo_type}s"  # one table per file: files are staged concurrently
@@ -232,8 +317,7 @@ def stage_repos(
         n = con.execute(f"SELECT count(*) FROM {staged}").fetchone()[0]
     except duckdb.Error as exc:
         raise Unreadable(str(exc).splitlines()[0]) from None
-    if expected is not None and n != expected:
-        raise Unreadable(f"{n} records, the manifest says {expected}")
+    _check_count(chunk, n)
     con.execute(f"DELETE FROM {staged} WHERE NOT wanted")
     have = {r[0] for r in rules} | {"repo_id"}
     cols = ", ".join(
@@ -253,21 +337,22 @@ def stage_repos(
         )
     odd = [r[0] for r in con.execute(f"SELECT ord FROM {staged} WHERE odd ORDER BY ord").fetchall()]
     con.execute(f"DROP TABLE {staged}")
-    return _texts(con, path, odd)
+    return _texts(con, chunk, odd)
 
 
 # -- per-repo lists: commits and discussions ----------------------------------------------------
-# Each item read as a struct of its fields (as JSON). A field both absent and null reads NULL,
-# so a NULL where the crawler needs the key present is odd (the Python path decides).
+# A commit is read as a struct of its fields (as JSON): a field both absent and null reads NULL,
+# so a NULL where the crawler needs the key present is odd (the Python path decides). A
+# discussion is read as JSON and its fields extracted, because an absent author (a deleted user)
+# is valid and a null one is not: an absent field extracts as NULL, a null one as JSON null.
 ITEM_TYPES = {
     "commits": 'STRUCT("id" JSON, "title" JSON, "date" JSON, "authors" STRUCT("user" JSON)[])[]',
-    "discussions": (
-        'STRUCT("num" JSON, "title" JSON, "status" JSON, "isPullRequest" JSON, "author" JSON, "createdAt" JSON)[]'
-    ),
+    "discussions": "JSON[]",
 }
 
 
 def _required(v: str, rule: tuple[str, str]) -> tuple[str, str]:
+    """A field the crawler needs present (NULL: absent, or for a commit's struct also null)."""
     return f"({v} IS NOT NULL AND {rule[0]})", rule[1]
 
 
@@ -285,41 +370,44 @@ def _commit_rules(it: str) -> list:
 
 
 def _discussion_rules(it: str) -> list:
-    author = f'{it}."author"'
+    def key(name: str) -> str:
+        return f"json_extract({it}, '$.\"{name}\"')"
+
+    author = key("author")
     name = f"json_extract({author}, '$.name')"
-    # An author object without a name is a deleted user ('deleted', as huggingface_hub says); no
-    # author at all is too, but reads as NULL like a null author (malformed): odd.
-    author_ok = f"(json_type({author}) = 'OBJECT' AND coalesce(json_type({name}), 'VARCHAR') = 'VARCHAR')"
+    # No author, or an author object without a name, is a deleted user ('deleted', as
+    # huggingface_hub says); a null author is malformed: odd.
+    author_ok = (
+        f"({author} IS NULL OR (json_type({author}) = 'OBJECT' AND coalesce(json_type({name}), 'VARCHAR') = 'VARCHAR'))"
+    )
     author_value = f"coalesce(json_extract_string({name}, '$'), 'deleted')"
-    num = f'{it}."num"'
-    pr = f'{it}."isPullRequest"'
+    num, title, status, pr, created = (key(k) for k in ("num", "title", "status", "isPullRequest", "createdAt"))
     return [
         ("num", "", _required(num, _int(num))),
-        ("title", "", _required(f'{it}."title"', _text(f'{it}."title"'))),
-        ("status", "", _required(f'{it}."status"', _text(f'{it}."status"'))),
+        ("title", "", _required(title, _text(title))),
+        ("status", "", _required(status, _text(status))),
         ("is_pull_request", "", (f"json_type({pr}) = 'BOOLEAN'", f"{pr}::BOOLEAN")),
         ("author", "", (author_ok, author_value)),
-        ("created_at", "", _required(f'{it}."createdAt"', _ts(f'{it}."createdAt"'))),
+        ("created_at", "", _required(created, _ts(created))),
     ]
 
 
 def stage_items(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
+    chunk: Chunk,
     resource: str,
     repo_types: tuple[str, ...],
     all_repo_types: tuple[str, ...],
     columns: list[tuple[str, str]],
     constants: dict[str, str],
     out: Path,
-    expected: int | None,
 ) -> list[tuple[int, str]]:
-    """Stage a commits or discussions file: rows (`columns` + `_line`, `constants` as in
+    """Stage a chunk of a commits or discussions file: rows (`columns` + `_line`, `constants` as in
     stage_repos) to `out`. A line that is not a per-repo line raises Unreadable (the Python path
     names it); lines with an odd item are returned (ordinal, JSON text) for the Python path, whole."""
     types = ", ".join(f"'{t}'" for t in all_repo_types)
     wanted = ", ".join(f"'{t}'" for t in repo_types)
-    source = _typed(path, {"repo_type": "JSON", "repo_id": "JSON", resource: ITEM_TYPES[resource]})
+    source = _typed(chunk, {"repo_type": "JSON", "repo_id": "JSON", resource: ITEM_TYPES[resource]})
     lines, items = f"staged_{resource}_lines", f"staged_{resource}"  # files are staged concurrently
     try:
         con.execute(
@@ -334,8 +422,7 @@ def stage_items(
         n, bad = con.execute(f"SELECT count(*), count(*) FILTER (WHERE NOT line_ok) FROM {lines}").fetchone()
     except duckdb.Error as exc:
         raise Unreadable(str(exc).splitlines()[0]) from None
-    if expected is not None and n != expected:
-        raise Unreadable(f"{n} records, the manifest says {expected}")
+    _check_count(chunk, n)
     if bad:
         raise Unreadable("a line that is not a per-repo line")
     rules = (_commit_rules if resource == "commits" else _discussion_rules)("it")
@@ -372,4 +459,4 @@ def stage_items(
         ) TO '{out}' (FORMAT parquet)"""
     )
     con.execute(f"DROP TABLE {items}")
-    return _texts(con, path, odd)
+    return _texts(con, chunk, odd)

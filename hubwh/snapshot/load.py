@@ -10,20 +10,22 @@ error answer, which huggingface_hub turns into the exception the crawler records
 
 Three stages, so that bad input loads nothing:
 
-1. stage: each file into Parquet in a scratch folder, several files at once (_stage), columnar
-   (hubwh/snapshot/columnar.py: DuckDB reads the gzip JSON Lines and maps the fields in SQL, in
-   a scratch DuckDB file with the warehouse's memory_limit/threads/temp_directory, so nothing
-   needs the whole snapshot in memory). Records whose shape the SQL does not reproduce exactly
-   go through the crawler's Python row functions one by one, and so does a whole file DuckDB
-   cannot read: a malformed record stops here with their message, naming the file and line.
-   (The Python way alone ran at ~1,300 repos/s; the columnar one is what makes today's Hub
-   load in minutes.)
-2. check and join (DuckDB over the staged files): duplicate ids stop here; commits and
-   discussions of repos that are not listed, or whose endpoints fail (outcomes), are dropped;
-   `raw.fetch_log` gets a row per listed repo and resource, as the crawl's plan would fetch;
+1. stage: each file into Parquet in a scratch folder, columnar (hubwh/snapshot/columnar.py:
+   each gzip file is cut into plain-text chunks of whole lines, and workers, each a one-thread
+   DuckDB with its share of the warehouse's memory_limit, read the chunks as they come and map
+   the fields in SQL, so nothing needs the whole snapshot in memory and both cores work on the
+   commits file). Records whose shape the SQL does not reproduce exactly go through the
+   crawler's Python row functions one by one, and so does a whole file DuckDB cannot read: a
+   malformed record stops here with their message, naming the file and line. (The Python way
+   alone ran at ~1,300 repos/s; the columnar one is what makes today's Hub load in minutes.)
+2. check and join (DuckDB over the staged files): duplicate ids stop here; the repos whose
+   commits and discussions are kept (listed, endpoints that answer) are counted, those of repos
+   not listed or with a forced outcome are left out; `raw.fetch_log` gets a row per listed repo
+   and resource, as the crawl's plan would fetch;
 3. load: one dlt run creates every raw table (or, with `--replace`, empties it) and loads the
-   crawl_runs row; then one DuckDB transaction inserts the staged rows under that dlt load id
-   (no merge needed: stage 2 guaranteed unique keys). A load that fails keeps nothing.
+   crawl_runs row; then one DuckDB transaction inserts the checked rows under that dlt load id,
+   the commits and discussions straight from the staged files (no merge needed: stage 2
+   guaranteed unique keys). A load that fails keeps nothing.
 """
 
 from __future__ import annotations
@@ -250,36 +252,36 @@ def _item_line(stager, scope, now, resource, path, lineno, ordinal, row) -> None
     stager.add(resource, rows, ordinal)
 
 
-# -- stage 1, columnar: DuckDB over the files (hubwh/snapshot/columnar.py) ------------------------
+# -- stage 1, columnar: DuckDB over the files' chunks (hubwh/snapshot/columnar.py) ----------------
 def _duck_types(table: str) -> list[tuple[str, str]]:
     return [(name, "VARCHAR" if typ == "json" else DUCKDB_TYPES[typ]) for name, typ in COLUMNS[table]]
 
 
-def _stage_connection(folder: Path, db: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
-    """A scratch DuckDB file (what is staged lives on disk, not in memory) with the warehouse's
-    memory, threads and temp folder, and `in_sample`; its files are staged on cursors of it
-    (_stage_cursor), which share these."""
-    from hubwh.duckdb_settings import apply_settings
+def _stage_connection(folder: Path, worker: int, workers: int, db: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
+    """One staging worker's DuckDB: in memory (a chunk's tables are small), with one thread, so
+    that a chunk's records are numbered in the file's order, and the worker's share of the
+    warehouse's memory limit; it spills to a temp folder of its own (two DuckDBs must not share
+    one); `in_sample` as the scope says."""
+    from hubwh.duckdb_settings import duckdb_settings, memory_bytes
     from hubwh.lake import extension_config
 
-    con = duckdb.connect(str(folder / "stage.duckdb"), config=extension_config())
-    apply_settings(con, db)
+    settings = duckdb_settings(db)
+    temp = Path(settings.get("temp_directory") or folder) / f"{folder.name}-stage-{worker}"
+    con = duckdb.connect(config=extension_config())
+    con.execute("SET threads = 1")
+    if settings.get("memory_limit"):
+        con.execute(f"SET memory_limit = '{max(1, memory_bytes(settings['memory_limit']) // workers >> 20)}MiB'")
+    con.execute(f"SET temp_directory = '{str(temp).replace(chr(39), chr(39) * 2)}'")
+    # every staged row carries its line and position, so nothing relies on the order rows are
+    # written in, and keeping that order costs DuckDB memory
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET TimeZone = 'UTC'")  # an ISO date without an offset is UTC, as parse_ts says
     if scope.sample is None or scope.sample >= 1:
         con.execute("CREATE MACRO in_sample(repo_id) AS true")
     else:
         con.create_function("in_sample", scope.in_sample, [VARCHAR], BOOLEAN, side_effects=False)
     return con
-
-
-def _stage_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A connection of its own to the scratch file (one per thread), set for staging."""
-    cur = con.cursor()
-    # every staged row carries its line and position, so nothing relies on the order rows are
-    # written in, and keeping that order costs DuckDB memory
-    cur.execute("SET preserve_insertion_order = false")
-    cur.execute("SET enable_progress_bar = false")
-    cur.execute("SET TimeZone = 'UTC'")  # an ISO date without an offset is UTC, as parse_ts says
-    return cur
 
 
 def _expected(snap: Snapshot, name: str) -> int | None:
@@ -289,28 +291,142 @@ def _expected(snap: Snapshot, name: str) -> int | None:
 
 @dataclass
 class _FileJob:
-    """One snapshot file to stage: `run(cursor)` stages it the columnar way and returns its odd
-    records, or None when DuckDB cannot read the file (then the whole file goes the Python way)."""
+    """One snapshot file to stage: `run(con, chunk=, out=, ...)` stages one of its chunks the
+    columnar way (columnar.stage_repos / stage_items) and returns the chunk's odd records. When
+    DuckDB cannot read a chunk, `unreadable` says why, and the whole file goes the Python way."""
 
-    name: str  # what the progress bar says
+    name: str  # a repo type or a resource
     path: Path
-    run: Callable[[duckdb.DuckDBPyConnection], list | None]
-    outputs: tuple[Path, ...]
+    run: Callable[..., list]
+    tables: tuple[str, ...]  # what a chunk is staged to (the outputs' tables, in run's order)
+    expected: int | None  # records, as the manifest counts them
     bar: object = None
-    odd: list | None = None
-    done_s: float = 0.0  # seconds from the start of staging until it was staged
+    outputs: list[Path] = field(default_factory=list)
+    odd: list | None = field(default_factory=list)  # (ordinal, JSON text); None: the whole file
+    records: int = 0
+    unreadable: str | None = None
+    done_s: float = 0.0  # seconds from the start of staging until its last chunk was staged
+
+
+def _stage_columnar(jobs: list[_FileJob], folder: Path, db: Path, scope: Scope, progress) -> None:
+    """Every file of `jobs` staged the columnar way, chunk by chunk.
+
+    One thread cuts the files, in `jobs`' order, into plain-text chunks (columnar.split_gz);
+    workers, one per thread the warehouse may use, each with a DuckDB of its own, stage the
+    chunks as they come. A gzip file is read by one thread, so a file at a time (and even every
+    file on a thread of its own) left a core idle while the commits were read. At most one chunk
+    per worker waits on disk."""
+    import queue
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hubwh.duckdb_settings import duckdb_settings
+    from hubwh.snapshot import columnar
+
+    workers = max(1, int(duckdb_settings(db).get("threads") or 1))
+    chunks: queue.Queue = queue.Queue(maxsize=workers)
+    stop = threading.Event()
+    lock = threading.Lock()
+    cons: list[duckdb.DuckDBPyConnection] = []
+    started = time.monotonic()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def cut() -> None:
+        try:
+            for job in jobs:
+                try:
+                    for chunk in columnar.split_gz(job.path, folder, f"{job.name}-text"):
+                        if not put((job, chunk)):
+                            return
+                except columnar.Unreadable as exc:
+                    job.unreadable = str(exc)
+            for _ in range(workers):
+                put(None)
+        except BaseException:
+            stop.set()
+            raise
+
+    def take():
+        while not stop.is_set():
+            try:
+                return chunks.get(timeout=0.2)
+            except queue.Empty:
+                continue
+        return None
+
+    def work(worker: int) -> None:
+        con = _stage_connection(folder, worker, workers, db, scope)
+        with lock:
+            cons.append(con)
+        try:
+            while (item := take()) is not None:
+                job, chunk = item
+                outs = [folder / f"{t}.columnar.{chunk.index:05d}.parquet" for t in job.tables]
+                odd: list = []
+                try:
+                    if job.unreadable is None:
+                        odd = job.run(con, chunk=chunk, **dict(zip(("out", "space_models_out"), outs)))
+                except columnar.Unreadable as exc:
+                    job.unreadable = job.unreadable or str(exc)
+                finally:
+                    chunk.path.unlink(missing_ok=True)
+                with lock:
+                    job.outputs += [p for p in outs if p.exists()]
+                    job.odd += odd
+                    job.records += chunk.count
+                    job.done_s = round(time.monotonic() - started, 3)
+                    progress.bars.advance(job.bar, chunk.count)
+        except BaseException:
+            stop.set()  # the cutter and the other workers end too
+            raise
+        finally:
+            con.close()
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers + 1, thread_name_prefix="stage") as pool:
+            futures = [pool.submit(cut), *(pool.submit(work, i) for i in range(workers))]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                stop.set()
+                with lock:
+                    for con in cons:  # stop the other workers' queries too
+                        try:
+                            con.interrupt()
+                        except duckdb.Error:
+                            pass
+                raise
+    finally:
+        for path in folder.glob("*-text.*.jsonl"):  # chunks left when a load stops
+            path.unlink(missing_ok=True)
+    for job in jobs:
+        if job.unreadable is None and job.expected is not None and job.records != job.expected:
+            job.unreadable = f"{job.records} records, the manifest says {job.expected}"
+        if job.unreadable is not None:
+            log.warning("%s: staged record by record (%s)", job.path, job.unreadable)
+            for p in job.outputs:
+                p.unlink(missing_ok=True)
+            job.outputs, job.odd = [], None
+            progress.bars.advance(job.bar, -job.records)
+        else:
+            job.odd.sort()
 
 
 def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, db: Path, result: LoadResult) -> None:
-    """Stage 1: every file into Parquet (see the module docstring).
-
-    The files are staged concurrently, each on a DuckDB cursor of its own: a gzip file is read
-    by one thread, so one file at a time left a core idle for most of the load. The records they
-    send the Python way (few, or a whole unreadable file) are staged afterwards, in file order."""
-    from concurrent.futures import ThreadPoolExecutor
+    """Stage 1: every file into Parquet (see the module docstring), the columnar way
+    (_stage_columnar), then the records that sends the Python way (few, or a whole unreadable
+    file), in file order."""
     from functools import partial
 
-    from hubwh.duckdb_settings import duckdb_settings
     from hubwh.snapshot import columnar
 
     stager = _Stager(folder)
@@ -326,20 +442,15 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
         if not path.is_file():
             listed[repo_type] = 0
             continue
-        out = folder / f"{table}.columnar.parquet"
-        models_out = folder / "space_models.columnar.parquet" if repo_type == "space" else None
         run = partial(
             columnar.stage_repos,
-            path=path,
             repo_type=repo_type,
             keep=keep,
             columns=_duck_types(table),
             constants=repo_constants,
-            out=out,
-            space_models_out=models_out,
-            expected=_expected(snap, table),
         )
-        jobs.append(_FileJob(repo_type, path, run, tuple(p for p in (out, models_out) if p is not None)))
+        tables = (table, "space_models") if repo_type == "space" else (table,)
+        jobs.append(_FileJob(repo_type, path, run, tables, _expected(snap, table)))
     for resource, name, wanted in (
         ("commits", COMMITS_FILE, scope.commits),
         ("discussions", DISCUSSIONS_FILE, scope.discussions),
@@ -347,66 +458,27 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
         path = snap.path / name
         if not wanted or not path.is_file():
             continue
-        out = folder / f"{resource}.columnar.parquet"
         run = partial(
             columnar.stage_items,
-            path=path,
             resource=resource,
             repo_types=scope.types,
             all_repo_types=REPO_TYPES,
             columns=_duck_types(resource),
             constants={"fetched_at": now_sql},
-            out=out,
-            expected=_expected(snap, resource),
         )
-        jobs.append(_FileJob(resource, path, run, (out,)))
-
-    con = _stage_connection(folder, db, scope)
-    cursors: list[duckdb.DuckDBPyConnection] = []
-
-    def stage_file(job: _FileJob) -> None:
-        cur = _stage_cursor(con)
-        cursors.append(cur)
-        try:
-            job.odd = job.run(cur)
-        except columnar.Unreadable as exc:
-            log.warning("%s: staged record by record (%s)", job.path, exc)
-            for p in job.outputs:
-                p.unlink(missing_ok=True)
-        finally:
-            cur.close()
-            job.done_s = round(time.monotonic() - started, 3)
-
+        jobs.append(_FileJob(resource, path, run, (resource,), _expected(snap, resource)))
     for job in jobs:
-        label = f"stage {REPO_TABLE.get(job.name, job.name)}"
-        job.bar = progress.stage(label, snap.count(REPO_TABLE.get(job.name, job.name)))
-    # the largest files first, so that the last one to finish is a small one
-    order = sorted(jobs, key=lambda j: j.path.stat().st_size, reverse=True)
-    workers = max(1, min(len(jobs), int(duckdb_settings(db).get("threads") or 1)))
-    started = time.monotonic()
-    try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stage") as pool:
-            futures = [pool.submit(stage_file, job) for job in order]
-            try:
-                for future in futures:
-                    future.result()
-            except BaseException:
-                for cur in cursors:  # stop the other files' queries too
-                    try:
-                        cur.interrupt()
-                    except duckdb.Error:
-                        pass
-                raise
-    finally:
-        con.close()
-        (folder / "stage.duckdb").unlink(missing_ok=True)
-        (folder / "stage.duckdb.wal").unlink(missing_ok=True)
+        name = REPO_TABLE.get(job.name, job.name)
+        job.bar = progress.stage(f"stage {name}", snap.count(name))
+    # the repo lists first (the list rows' throughput), the largest first within each kind
+    jobs.sort(key=lambda j: (j.name not in REPO_TYPES, -j.path.stat().st_size))
+    _stage_columnar(jobs, folder, db, scope, progress)
 
-    # the Python way, in file order: each file's odd records, or the whole of an unreadable one
     for job in jobs:
         if job.name in REPO_TYPES:
             repo_type, keep = job.name, keeps[job.name]
-            n = 0 if job.odd is None else pq.ParquetFile(job.outputs[0]).metadata.num_rows
+            table = REPO_TABLE[repo_type]
+            n = sum(pq.ParquetFile(p).metadata.num_rows for p in job.outputs if p.name.startswith(f"{table}."))
             if job.odd is None:
                 for lineno, ordinal, record in _records(job.path):
                     n += _repo_record(stager, scope, keep, now, repo_type, job.path, lineno, ordinal, record)
@@ -414,7 +486,8 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
                 for ordinal, text in job.odd:
                     n += _repo_record(stager, scope, keep, now, repo_type, job.path, None, ordinal, json.loads(text))
             listed[repo_type] = n
-            progress.bars.advance(job.bar, snap.count(REPO_TABLE[repo_type]) or n)
+            if job.odd is None:
+                progress.bars.advance(job.bar, snap.count(table) or n)
         else:
             resource = job.name
             if job.odd is None:
@@ -423,7 +496,8 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
             else:
                 for ordinal, text in job.odd:
                     _item_line(stager, scope, now, resource, job.path, None, ordinal, json.loads(text))
-            progress.bars.advance(job.bar, snap.count(resource))
+            if job.odd is None:
+                progress.bars.advance(job.bar, snap.count(resource))
         progress.bars.finish(job.bar)
     result.repos_listed = {t: listed.get(t, 0) for t in scope.types}
     result.files_s = {job.name: job.done_s for job in jobs}
@@ -448,13 +522,37 @@ def _stage(snap: Snapshot, scope: Scope, folder: Path, now: datetime, progress, 
     stager.close()
 
 
+# Per-repo items: their final file names the repos whose items are kept (listed, no outcome) and
+# how many, and the items go into raw straight from the staged files.
+PER_REPO_TABLES = ("commits", "discussions")
+
+
+def _staged(folder: Path, table: str) -> str:
+    """The staged files of a table: the columnar chunks' and the Python path's."""
+    return f"{folder}/{table}.*.parquet"
+
+
+def _final_rows(folder: Path) -> dict[str, int]:
+    """Rows each raw table gets from the load (crawl_runs' one aside)."""
+    rows = {}
+    for t in TABLES:
+        if t == "crawl_runs":
+            continue
+        final = pq.ParquetFile(folder / f"final_{t}.parquet")
+        if t in PER_REPO_TABLES:
+            rows[t] = int(sum(b.column("n_rows").to_numpy().sum() for b in final.iter_batches(columns=["n_rows"])))
+        else:
+            rows[t] = final.metadata.num_rows
+    return rows
+
+
 def _check_and_join(snap: Snapshot, scope: Scope, folder: Path, now: datetime, db: Path) -> None:
     """Stage 2: refuse duplicates; keep the per-repo rows a crawl would fetch; build fetch_log."""
     from hubwh.duckdb_settings import apply_settings
     from hubwh.lake import extension_config
     from hubwh.snapshot.columnar import physical_line
 
-    stage = {t: f"{folder}/{t}.*.parquet" for t in (*TABLES, "outcomes")}
+    stage = {t: _staged(folder, t) for t in (*TABLES, "outcomes")}
     con = duckdb.connect(config=extension_config())
     try:
         apply_settings(con, db)
@@ -474,10 +572,16 @@ def _check_and_join(snap: Snapshot, scope: Scope, folder: Path, now: datetime, d
                     f"{path}:{last}: {repo_type} {dup[0]!r} appears twice in the snapshot (first on line {first})"
                 )
         for resource, name in (("commits", COMMITS_FILE), ("discussions", DISCUSSIONS_FILE)):
-            dup = con.execute(
-                f"SELECT repo_type, repo_id, min({_LINE}), max({_LINE}) FROM read_parquet(?, union_by_name = true) "
-                f"GROUP BY ALL HAVING min({_LINE}) <> max({_LINE}) ORDER BY 4 LIMIT 1",
+            # the staged items per repo: one line each (a repo's line repeated is refused)
+            con.execute(
+                f"""CREATE TEMP TABLE {resource}_by_repo AS
+                SELECT repo_type, repo_id, min({_LINE}) AS first_line, max({_LINE}) AS last_line, count(*) AS n_rows
+                FROM read_parquet(?, union_by_name = true) GROUP BY ALL""",
                 [stage[resource]],
+            )
+            dup = con.execute(
+                f"SELECT repo_type, repo_id, first_line, last_line FROM {resource}_by_repo "
+                "WHERE first_line <> last_line ORDER BY last_line LIMIT 1"
             ).fetchone()
             if dup:
                 path = snap.path / name
@@ -505,12 +609,12 @@ def _check_and_join(snap: Snapshot, scope: Scope, folder: Path, now: datetime, d
                 [stage[table]],
             )
         for resource in ("commits", "discussions"):
-            cols = ", ".join(f"r.{c}" for c in arrow_schema(resource).names)
+            # The repos whose items are kept (listed, no outcome), with their counts: the items
+            # themselves go into raw from the staged files (_load_raw), not through another copy.
             con.execute(
-                f"""COPY (SELECT {cols} FROM read_parquet(?, union_by_name = true) AS r
+                f"""COPY (SELECT p.repo_type, p.repo_id, p.n_rows FROM {resource}_by_repo AS p
                 SEMI JOIN listed AS l USING (repo_type, repo_id)
-                ANTI JOIN outcomes AS o USING (repo_type, repo_id)) TO '{out[resource]}' (FORMAT parquet)""",
-                [stage[resource]],
+                ANTI JOIN outcomes AS o USING (repo_type, repo_id)) TO '{out[resource]}' (FORMAT parquet)"""
             )
         resources = [r for r, wanted in (("commits", scope.commits), ("discussions", scope.discussions)) if wanted]
         cols = ", ".join(arrow_schema("fetch_log").names)
@@ -528,10 +632,9 @@ def _check_and_join(snap: Snapshot, scope: Scope, folder: Path, now: datetime, d
                 CROSS JOIN (VALUES {values}) AS res (resource)
                 LEFT JOIN outcomes AS o USING (repo_type, repo_id)
                 LEFT JOIN (
-                    SELECT 'commits' AS resource, repo_type, repo_id, count(*) AS n_rows
-                    FROM read_parquet($commits) GROUP BY ALL
+                    SELECT 'commits' AS resource, repo_type, repo_id, n_rows FROM read_parquet($commits)
                     UNION ALL
-                    SELECT 'discussions', repo_type, repo_id, count(*) FROM read_parquet($discussions) GROUP BY ALL
+                    SELECT 'discussions', repo_type, repo_id, n_rows FROM read_parquet($discussions)
                 ) AS n USING (resource, repo_type, repo_id))"""
             con.execute(
                 f"COPY ({sql}) TO '{out['fetch_log']}' (FORMAT parquet)",
@@ -590,9 +693,7 @@ def load_snapshot(
         _stage(snap, scope, folder, started_at, bars, db, result)
         _check_and_join(snap, scope, folder, started_at, db)
         result.stage_s = round(time.monotonic() - started, 3)
-        for t in TABLES:
-            if t != "crawl_runs":
-                result.rows[t] = pq.ParquetFile(folder / f"final_{t}.parquet").metadata.num_rows
+        result.rows = _final_rows(folder)
         summary = {
             "kind": "snapshot_load",
             "snapshot": str(snap.path),
@@ -633,7 +734,7 @@ def load_snapshot(
 def _load_raw(wh, folder: Path, run: pa.Table, write_disposition: str) -> None:
     """Every raw table in one go: dlt creates (or, with --replace, empties) the tables and loads
     the crawl_runs row, so its schema and load records are a crawl's; then one DuckDB
-    transaction inserts the staged rows under that load id (dlt's own normaliser would take
+    transaction inserts the checked rows under that load id (dlt's own normaliser would take
     minutes at today's scale, DuckDB's reader seconds). A failure keeps nothing: the inserts
     roll back and the crawl_runs row is deleted again."""
     from dlt.pipeline.exceptions import PipelineStepFailed
@@ -660,13 +761,22 @@ def _load_raw(wh, folder: Path, run: pa.Table, write_disposition: str) -> None:
             for t in TABLES:
                 if t == "crawl_runs":
                     continue
-                cols = ", ".join(arrow_schema(t).names)
-                # _dlt_id: a row's random id, as dlt gives one
+                cols = arrow_schema(t).names
+                params = {"load_id": load_id, "prefix": f"{load_id}.{t}.", "final": str(folder / f"final_{t}.parquet")}
+                # _dlt_id: unique, as dlt's are (theirs are random; the load id, the table and the
+                # row's place in the staged files cost a third less to make and store than an md5).
+                # A snapshot line's items are all in one staged file, so line and row make it unique.
+                if t in PER_REPO_TABLES:
+                    source = """read_parquet($staged, union_by_name = true, file_row_number = true) AS r
+                        SEMI JOIN read_parquet($final) AS k USING (repo_type, repo_id)"""
+                    row_id = f"$prefix || r.{_LINE} || '.' || r.file_row_number"
+                    params["staged"] = _staged(folder, t)
+                else:
+                    source, row_id = "read_parquet($final, file_row_number = true) AS r", "$prefix || r.file_row_number"
                 con.execute(
-                    f"""INSERT INTO raw.{t} ({cols}, _dlt_load_id, _dlt_id)
-                    SELECT {cols}, ?, substr(md5(gen_random_uuid()::VARCHAR), 1, 16)
-                    FROM read_parquet(?)""",
-                    [load_id, str(folder / f"final_{t}.parquet")],
+                    f"""INSERT INTO raw.{t} ({", ".join(cols)}, _dlt_load_id, _dlt_id)
+                    SELECT {", ".join(f"r.{c}" for c in cols)}, $load_id, {row_id} FROM {source}""",
+                    params,
                 )
             con.execute("COMMIT")
         except BaseException:
