@@ -69,10 +69,16 @@ def absolute_memory(share: str) -> str:
     return f"{max(1, int(total * fraction / 2**20))}MiB"
 
 
-_UNITS = {"": 1, "b": 1, "byte": 1, "bytes": 1}
-for _i, _prefix in enumerate(("kilo", "mega", "giga", "tera"), 1):
-    _UNITS.update(dict.fromkeys((_prefix[0], f"{_prefix[0]}b", f"{_prefix}byte", f"{_prefix}bytes"), 1000**_i))
-    _UNITS[f"{_prefix[0]}ib"] = 1024**_i
+def _memory_units() -> dict[str, int]:
+    """DuckDB's memory units, lower case: 'k', 'kb', 'kilobyte(s)' (1000), 'kib' (1024), ..."""
+    units = {"": 1, "b": 1, "byte": 1, "bytes": 1}
+    for power, prefix in enumerate(("kilo", "mega", "giga", "tera"), 1):
+        units.update(dict.fromkeys((prefix[0], f"{prefix[0]}b", f"{prefix}byte", f"{prefix}bytes"), 1000**power))
+        units[f"{prefix[0]}ib"] = 1024**power
+    return units
+
+
+_UNITS = _memory_units()
 
 
 def memory_bytes(size: str) -> int:

@@ -194,3 +194,33 @@ def test_motherduck_target_points_the_extractor_and_dbt_at_one_database(monkeypa
     monkeypatch.delenv("MOTHERDUCK_TOKEN")
     with pytest.raises(HubwhError, match="MOTHERDUCK_TOKEN"):
         Warehouse(db, pipelines_dir=tmp_path / "p2")
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ("5GB", 5 * 10**9),
+        ("11993MiB", 11993 * 2**20),
+        ("4.5 GiB", int(4.5 * 2**30)),
+        ("100kb", 10**5),
+        ("2 gigabytes", 2 * 10**9),
+        ("7G", 7 * 10**9),
+    ],
+)
+def test_memory_sizes_are_read_as_duckdb_reads_them(size, expected):
+    """The staging workers of `snapshot load` share the memory limit: its bytes must be DuckDB's."""
+    from hubwh.duckdb_settings import memory_bytes
+
+    assert memory_bytes(size) == expected
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{size}'")
+    theirs = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{expected}B'")
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == theirs
+
+
+def test_a_memory_size_duckdb_would_refuse_is_named():
+    from hubwh.duckdb_settings import memory_bytes
+
+    with pytest.raises(HubwhError, match="'lots'"):
+        memory_bytes("lots")
