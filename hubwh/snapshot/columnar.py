@@ -101,8 +101,8 @@ def _gz_text(path: Path) -> Iterator[bytes]:
 
 def split_gz(path: Path, folder: Path, stem: str, chunk_bytes: int | None = None) -> Iterator[Chunk]:
     """The gzip file's text as chunks of whole lines, each ending at the first line end past
-    chunk_bytes (default CHUNK_BYTES), written to `folder/{stem}.{index}.jsonl`; at least one chunk, maybe empty.
-    Decompressing releases the GIL, so this runs beside the DuckDB queries. Raises Unreadable
+    chunk_bytes (default CHUNK_BYTES), written to `folder/{stem}.{index}.jsonl`; at least one
+    chunk, maybe empty. Decompressing releases the GIL, so this runs beside the DuckDB queries. Raises Unreadable
     when the file is not whole gzip data (the Python path then names the line where it stops)."""
     size = chunk_bytes or CHUNK_BYTES
     first, index = 0, 0
