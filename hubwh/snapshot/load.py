@@ -608,7 +608,7 @@ def _check_and_join(snap: Snapshot, scope: Scope, folder: Path, now: datetime, d
                 f"COPY (SELECT {cols} FROM read_parquet(?, union_by_name = true)) TO '{out[table]}' (FORMAT parquet)",
                 [stage[table]],
             )
-        for resource in ("commits", "discussions"):
+        for resource in PER_REPO_TABLES:
             # The repos whose items are kept (listed, no outcome), with their counts: the items
             # themselves go into raw from the staged files (_load_raw), not through another copy.
             con.execute(
