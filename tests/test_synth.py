@@ -290,6 +290,27 @@ def test_demo_size_records_parse_with_the_real_client(synth_snapshot):
     assert any("runwayml/stable-diffusion-v1-5" in s.get("models", []) for s in snap.iter_repos("space"))
 
 
+def test_ids_and_dates_are_the_plain_formulas():
+    """hex_id, object_id and hub_date are fast forms of format()/strftime(): the same text for
+    the same draws (a snapshot of a seed stays byte for byte what it was)."""
+    import calendar
+    import random
+    import time
+
+    from hubwh.synth.sampling import hex_id, hub_date, object_id
+
+    a, b = random.Random(3), random.Random(3)
+    for chars in (1, 7, 16, 24, 40):
+        for _ in range(200):
+            assert hex_id(a, chars) == format(b.getrandbits(chars * 4), f"0{chars}x")
+    for epoch in (0, 1, 2**32 - 1, 2**32 + 5, 1_697_760_000):
+        assert object_id(a, epoch) == format(epoch & 0xFFFFFFFF, "08x") + format(b.getrandbits(64), "016x")
+    ends = [calendar.timegm(t) for t in [(2023, 12, 31, 23, 59, 59), (2024, 2, 29, 0, 0, 0), (2024, 3, 1, 0, 0, 0)]]
+    epochs = [-86_401, -1, 0, 59, 3599, 86_399, 86_400, *ends, *(a.randrange(10**10) for _ in range(5000))]
+    for epoch in epochs:
+        assert hub_date(epoch) == time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(epoch)), epoch
+
+
 def test_deterministic_for_a_seed(tmp_path):
     sizes = {"models": 400, "datasets": 80, "spaces": 160}
     a = generate(tmp_path / "a", seed=5, **sizes)

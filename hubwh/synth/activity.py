@@ -73,6 +73,8 @@ def make_commits(
     k = n_total - 1
     repo_use: dict[int, str] = {}
     spellings_seen: dict[int, set[str]] = {}
+    # A person's author object, made once per repo (its avatar is two mix64 hashes).
+    author_of: dict[int, dict] = {}
     items: list[dict] = [
         {
             "id": hex_id(rng, 40),
@@ -118,7 +120,9 @@ def make_commits(
         for index in authors_idx:
             name = people.spelling(index, repo_use)
             spellings_seen.setdefault(index, set()).add(name)
-            author = people.commit_author(index)
+            author = author_of.get(index)
+            if author is None:
+                author = author_of[index] = people.commit_author(index)
             if name != author["user"]:
                 author = {"user": name}  # an alias spelling has no avatar of its own
             authors.append(author)

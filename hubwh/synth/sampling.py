@@ -67,12 +67,14 @@ def correlated(rng: random.Random, base: float, strength: float) -> float:
 
 
 def hex_id(rng: random.Random, chars: int) -> str:
-    return format(rng.getrandbits(chars * 4), f"0{chars}x")
+    """`chars` random hex digits (the digits of `format(bits, "0{chars}x")`; bytes.hex is
+    about three times faster, and a synthetic Hub has tens of millions of commit ids)."""
+    return rng.getrandbits(chars * 4).to_bytes((chars + 1) // 2, "big").hex()[-chars:]
 
 
 def object_id(rng: random.Random, epoch: int) -> str:
     """A MongoDB ObjectId: 4 bytes of creation time, then 8 random bytes."""
-    return format(epoch & 0xFFFFFFFF, "08x") + format(rng.getrandbits(64), "016x")
+    return ((epoch & 0xFFFFFFFF) << 64 | rng.getrandbits(64)).to_bytes(12, "big").hex()
 
 
 def mix64(x: int) -> int:
@@ -89,6 +91,16 @@ def parse_date(text: str) -> int:
     return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%S"))
 
 
+# hub_date's pieces: the date of each day met so far, and the time of day of each second
+# (strftime per date was a tenth of the synthetic Hub's time; this is 2.5 times faster).
+_DAY_TEXT: dict[int, str] = {}
+_TIME_TEXT = [f"{h:02d}:{m:02d}:{s:02d}.000Z" for h in range(24) for m in range(60) for s in range(60)]
+
+
 def hub_date(epoch: int) -> str:
-    """The Hub's date shape: YYYY-MM-DDTHH:MM:SS.mmmZ."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(epoch))
+    """The Hub's date shape: YYYY-MM-DDTHH:MM:SS.mmmZ (UTC)."""
+    day, second = divmod(epoch, 86_400)
+    text = _DAY_TEXT.get(day)
+    if text is None:
+        text = _DAY_TEXT[day] = time.strftime("%Y-%m-%dT", time.gmtime(epoch - second))
+    return text + _TIME_TEXT[second]
