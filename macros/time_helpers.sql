@@ -5,3 +5,23 @@
 {% macro utc_month(expr) -%}
 cast(date_trunc('month', make_timestamp(epoch_us({{ expr }}))) as date)
 {%- endmacro %}
+
+{#- Per repo type and month, from `person_months` (one row per repo_type, developer, month in
+    which that person was active): the people active (n_active) and those for whom it is their
+    first active month in that repo type (n_new). One definition for committers and discussion
+    starters in activity_monthly. -#}
+{% macro active_and_new_per_month(person_months) -%}
+select
+    repo_type,
+    month,
+    count(*) as n_active,
+    count(*) filter (where is_first) as n_new
+from (
+    select
+        repo_type,
+        month,
+        month = min(month) over (partition by repo_type, developer) as is_first
+    from {{ person_months }}
+) as m
+group by repo_type, month
+{%- endmacro %}

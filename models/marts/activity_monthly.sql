@@ -68,20 +68,8 @@ commit_counts as (
 ),
 
 committers as (
-    select
-        repo_type,
-        month,
-        count(*) as n_active,
-        -- new: the developer's first month with a commit in this repo type
-        count(*) filter (where is_first) as n_new
-    from (
-        select
-            repo_type,
-            month,
-            month = min(month) over (partition by repo_type, developer) as is_first
-        from committer_months
-    ) as m
-    group by repo_type, month
+    -- new: the developer's first month with a commit in this repo type
+    {{ active_and_new_per_month('committer_months') }}
 ),
 
 churned as (
@@ -100,19 +88,7 @@ churned as (
 ),
 
 starters as (
-    select
-        repo_type,
-        month,
-        count(*) as n_active,
-        count(*) filter (where is_first) as n_new
-    from (
-        select
-            repo_type,
-            month,
-            month = min(month) over (partition by repo_type, developer) as is_first
-        from starter_months
-    ) as m
-    group by repo_type, month
+    {{ active_and_new_per_month('starter_months') }}
 )
 
 select
