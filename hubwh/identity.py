@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from hubwh.arrays import unique_sorted
 from hubwh.errors import HubwhError
 
 DEFAULT_THRESHOLD = 90.0
@@ -122,7 +123,7 @@ def _contributions(contributions: pd.DataFrame, exclude: Iterable[str]) -> _Cont
     name_codes = recode[raw_codes] if len(raw_codes) else np.zeros(0, dtype=np.int64)
     keep = name_codes >= 0
     width = max(len(names), 1)
-    keys = np.unique(repo_codes[keep].astype(np.int64) * width + name_codes[keep])
+    keys = unique_sorted(repo_codes[keep].astype(np.int64) * width + name_codes[keep])
     return _Contributions(names, [norms[n] for n in names], keys // width, keys % width)
 
 
@@ -156,7 +157,7 @@ def _co_contributor_pairs(c: _Contributions, threshold: float) -> list[tuple[int
     pairs = pairable.merge(pairable, on="repo", suffixes=("_x", "_y"))
     x, y = pairs["name_x"].to_numpy(), pairs["name_y"].to_numpy()
     width = max(len(c.names), 1)
-    keys = np.unique(x[x < y] * width + y[x < y])
+    keys = unique_sorted(x[x < y] * width + y[x < y])
     xs, ys = (keys // width).tolist(), (keys % width).tolist()
     norms_x, norms_y = [norms[i] for i in xs], [norms[i] for i in ys]
     scores = process.cpdist(norms_x, norms_y, scorer=_BULK_SCORER, processor=None, workers=1)

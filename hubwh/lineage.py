@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hubwh.arrays import unique_sorted
 from hubwh.errors import HubwhError
 
 CLOSURE_COLUMNS = ("model_id", "ancestor_id", "distance")
@@ -42,7 +43,7 @@ def closure_codes(child: np.ndarray, parent: np.ndarray, n_nodes: int) -> tuple[
         raise HubwhError("closure_codes: child and parent differ in length")
     empty = np.zeros(0, dtype=np.int64)
     n = np.int64(max(int(n_nodes), 1))
-    keys = np.unique(child[child != parent] * n + parent[child != parent])
+    keys = unique_sorted(child[child != parent] * n + parent[child != parent])
     if not keys.size:
         return empty, empty, empty.astype(np.int32)
     src, dst = keys // n, keys % n  # sorted by src: a CSR of each node's parents
@@ -60,7 +61,7 @@ def closure_codes(child: np.ndarray, parent: np.ndarray, n_nodes: int) -> tuple[
             break
         # the parents of each frontier ancestor, one row per (pair, parent)
         offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total, dtype=np.int64)
-        cand = np.unique(np.repeat(front_node, counts) * n + dst[offsets])
+        cand = unique_sorted(np.repeat(front_node, counts) * n + dst[offsets])
         for earlier in found:
             cand = cand[~_in_sorted(cand, earlier)]
             if not cand.size:
