@@ -4,10 +4,13 @@ determinism, and API shapes (parsed by the real huggingface_hub classes)."""
 
 from __future__ import annotations
 
+import calendar
 import os
+import random
 import re
 import subprocess
 import sys
+import time
 from collections import Counter
 from statistics import median
 
@@ -21,6 +24,7 @@ from rapidfuzz import fuzz
 
 from hubwh.snapshot import Snapshot
 from hubwh.synth import generate
+from hubwh.synth.sampling import hex_id, hub_date, object_id
 
 # 50,000 models with datasets and spaces in the paper's proportions (65,761 and 156,642 per 348,181).
 DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -293,12 +297,6 @@ def test_demo_size_records_parse_with_the_real_client(synth_snapshot):
 def test_ids_and_dates_are_the_plain_formulas():
     """hex_id, object_id and hub_date are fast forms of format()/strftime(): the same text for
     the same draws (a snapshot of a seed stays byte for byte what it was)."""
-    import calendar
-    import random
-    import time
-
-    from hubwh.synth.sampling import hex_id, hub_date, object_id
-
     a, b = random.Random(3), random.Random(3)
     for chars in (1, 7, 16, 24, 40):
         for _ in range(200):
